@@ -59,8 +59,20 @@ export const simConfigSchema = z.object({
       sshReadyMs: z.number().int().nonnegative().default(0),
       /** From a guest `shutdown -h now` until `tart run` exits. */
       shutdownMs: z.number().int().nonnegative().default(0),
+      /** `tart ip --wait` retry interval (real tart: 1 s). */
+      ipPollMs: z.number().int().positive().default(1000),
+      /** `tart stop` lock poll interval (real tart: 100 ms). */
+      stopPollMs: z.number().int().positive().default(100),
     })
-    .default({ pullMs: 0, cloneMs: 0, bootMs: 0, sshReadyMs: 0, shutdownMs: 0 }),
+    .default({
+      pullMs: 0,
+      cloneMs: 0,
+      bootMs: 0,
+      sshReadyMs: 0,
+      shutdownMs: 0,
+      ipPollMs: 1000,
+      stopPollMs: 100,
+    }),
   network: z
     .object({
       /** First two octets of the loopback addresses handed out to VMs (127.x). Tests pick distinct ones. */

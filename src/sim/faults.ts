@@ -1,0 +1,69 @@
+/**
+ * Fault firing for the simulation, shared by the simulated `tart` and the simulated guests.
+ * A fault fires when it is configured, its `match` (if any) is a substring of the subject, and it
+ * has fired fewer than `times` times. Counters live in `<simDir>/faults-used.json`, updated under
+ * a lock directory so concurrent `tart` processes count correctly.
+ */
+import { mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync, renameSync } from "node:fs";
+import path from "node:path";
+import type { SimConfig, SimFaultName } from "./sim-config.js";
+
+type FaultSpec = NonNullable<SimConfig["faults"][SimFaultName]>;
+
+/** Returns the fault's settings if it fires now for `subject`, recording the firing; else undefined. */
+export function fireFault<N extends SimFaultName>(
+  simDir: string,
+  config: SimConfig,
+  name: N,
+  subject: string,
+): NonNullable<SimConfig["faults"][N]> | undefined {
+  const fault = config.faults[name] as FaultSpec | undefined;
+  if (fault === undefined) return undefined;
+  if (fault.match !== undefined && !subject.includes(fault.match)) return undefined;
+  if (fault.times === undefined) return fault as NonNullable<SimConfig["faults"][N]>;
+  const limit = fault.times;
+  const fired = withLock(simDir, () => {
+    const file = path.join(simDir, "faults-used.json");
+    let used: Record<string, number> = {};
+    try {
+      used = JSON.parse(readFileSync(file, "utf8")) as Record<string, number>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    const count = used[name] ?? 0;
+    if (count >= limit) return false;
+    used[name] = count + 1;
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(used));
+    renameSync(tmp, file);
+    return true;
+  });
+  return fired ? (fault as NonNullable<SimConfig["faults"][N]>) : undefined;
+}
+
+/** Runs `fn` while holding `<simDir>/.lock` (a directory; stale after 5 s). Bounded wait: 10 s. */
+export function withLock<T>(simDir: string, fn: () => T): T {
+  mkdirSync(simDir, { recursive: true });
+  const lock = path.join(simDir, ".lock");
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 5_000) rmdirSync(lock);
+      } catch {
+        // removed by its owner meanwhile
+      }
+      if (Date.now() > deadline) throw new Error(`simulation lock ${lock} held for over 10 s`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmdirSync(lock);
+  }
+}

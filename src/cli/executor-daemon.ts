@@ -1,0 +1,261 @@
+/**
+ * The composition root of `tart-executor`: builds the real adapters from the configuration, wires
+ * them into the executor, cleans up after a previous run and starts the HTTP server. Everything
+ * outside comes in through `env` and friends so tests (and the demo) can run it in-process.
+ */
+import { randomInt } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { ExecutorConfig } from "../config/executor-config.js";
+import { systemClock, type Clock } from "../clock.js";
+import { GitHubClient } from "../github/github-client.js";
+import type { RunnerScope } from "../github/runner-scope.js";
+import { connectGuest } from "../guest/ssh-guest.js";
+import { createExecutorMetrics, type ExecutorMetrics } from "../observability/executor-metrics.js";
+import { Tart } from "../tart/tart.js";
+import { Executor } from "../executor/executor.js";
+import { buildExecutorServer } from "../executor/executor-server.js";
+import { executorStatus } from "../executor/executor-status.js";
+import type { ConnectGuestPort } from "../executor/guest-port.js";
+import { LedgerStore } from "../executor/ledger-store.js";
+import type { Capacity, ReconcilePolicy } from "../executor/model.js";
+import { RunnerPackageCache } from "../executor/runner-package-cache.js";
+import { cleanUpAfterPreviousRun } from "../executor/startup-cleanup.js";
+import { runVmLifecycle } from "../executor/vm-lifecycle.js";
+import type { VmSettings } from "../executor/vm-settings.js";
+import { handleWebhook } from "../executor/webhook-handler.js";
+import { packageVersion } from "./package-version.js";
+import { pruneVmLogs } from "./prune-vm-logs.js";
+
+export interface ExecutorDaemonOptions {
+  readonly config: ExecutorConfig;
+  readonly tartExecutable: string;
+  readonly privateKeyPem: string;
+  /** The process environment, passed on to tart minus the daemon's own secrets. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: Logger;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+export interface ExecutorDaemon {
+  readonly url: string;
+  readonly executor: Executor;
+  readonly metrics: ExecutorMetrics;
+  /** Tears all VMs down and stops the server. */
+  close(reason: string): Promise<void>;
+}
+
+export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promise<ExecutorDaemon> {
+  const { config, log } = options;
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? (() => randomInt(0, 2 ** 32) / 2 ** 32);
+  const version = packageVersion();
+  const metrics = createExecutorMetrics({ hostname: config.hostname, version });
+  const stateDir = config.stateDirectory;
+  const vmLogDir = path.join(stateDir, "vm-logs");
+  mkdirSync(vmLogDir, { recursive: true });
+
+  const tart = new Tart({
+    executable: options.tartExecutable,
+    env: tartEnvironment(options.env, config),
+    onCommand: (event) => metrics.tartCommand(event.command, event.outcome),
+  });
+  const github = new GitHubClient({
+    appId: config.github.appId,
+    privateKeyPem: options.privateKeyPem,
+    apiUrl: config.github.apiUrl,
+    scope: runnerScope(config),
+    clock,
+    userAgent: `tart-executor/${version}`,
+    retry: {
+      onRequest: (event) => {
+        metrics.githubRequest(event.outcome);
+        if (event.rateLimitRemaining !== null) metrics.githubRateLimitRemaining(event.rateLimitRemaining);
+        if (event.outcome !== "ok")
+          log.warn(
+            { method: event.method, route: event.route, status: event.status },
+            "GitHub request failed",
+          );
+      },
+    },
+  });
+  const runnerPackage = new RunnerPackageCache({
+    dir: path.join(stateDir, "runner-cache"),
+    locate: () => github.runnerDownload("osx", "arm64"),
+  });
+  const ssh = config.tart.ssh;
+  const sshKey = ssh.privateKeyPath === undefined ? undefined : readFileSync(ssh.privateKeyPath, "utf8");
+  const connect: ConnectGuestPort = (target) =>
+    connectGuest(
+      {
+        host: target.host,
+        port: ssh.port,
+        username: ssh.username,
+        ...(ssh.password === undefined ? {} : { password: ssh.password }),
+        ...(sshKey === undefined ? {} : { privateKey: sshKey }),
+        readyTimeoutMs: 10_000,
+        keepaliveIntervalMs: 10_000,
+        retry: { deadline: target.deadline, retryIntervalMs: 1_000 },
+        signal: target.signal,
+      },
+      { clock },
+    );
+
+  const capacity: Omit<Capacity, "accepting"> = {
+    maxVms: config.tart.numberOfVirtualMachines,
+    cpuLimit: config.cpuLimit ?? null,
+    memoryLimitMiB: config.totalMemory ?? null,
+  };
+  const t = config.timeouts;
+  const policy: ReconcilePolicy = {
+    idleTimeoutMs: t.idleMs,
+    maxAttempts: config.retries.maxAttempts,
+    completedGraceMs: 60_000,
+    tombstoneMs: 24 * 3600_000,
+    phaseDeadlineMs: {
+      cloning: t.pullMs + t.cloneMs + 60_000,
+      booting: t.bootMs + 60_000,
+      provisioning: t.runnerOnlineMs + 60_000,
+      idle: t.jobStartMs,
+      busy: t.jobMaxMs,
+      "tearing-down": t.teardownMs + 60_000,
+    },
+  };
+  const settings: VmSettings = {
+    pullPolicy: config.tart.pullPolicy,
+    insecure: (image) =>
+      config.tart.isInsecure || config.tart.insecureDomains.some((domain) => image.includes(domain)),
+    registryEnv:
+      config.tart.registry === undefined
+        ? {}
+        : {
+            TART_REGISTRY_HOSTNAME: config.tart.registry.hostname,
+            TART_REGISTRY_USERNAME: config.tart.registry.username,
+            TART_REGISTRY_PASSWORD: config.tart.registry.password,
+          },
+    noGraphics: config.tart.isHeadless,
+    netBridged: config.tart.netBridgedAdapter ?? null,
+    dirs: config.tart.mounts.map((mount) => `${mount.name}:${mount.path}${mount.readOnly ? ":ro" : ""}`),
+    runnerGroup: config.runner.group ?? null,
+    disableUpdates: config.runner.disableUpdates,
+    workFolder: "_work",
+    guestRunnerDir: "~/actions-runner",
+    vmLogDir,
+    timeouts: {
+      pullMs: t.pullMs,
+      cloneMs: t.cloneMs,
+      bootMs: t.bootMs,
+      runnerOnlineMs: t.runnerOnlineMs,
+      teardownMs: t.teardownMs,
+    },
+  };
+
+  const store = LedgerStore.open(path.join(stateDir, "ledger"));
+  let executor: Executor | undefined;
+  const emit = (event: Parameters<Executor["emit"]>[0]): void => executor?.emit(event);
+  executor = new Executor({
+    store,
+    clock,
+    random,
+    hostname: config.hostname,
+    log,
+    policy,
+    capacity,
+    runVm: (request) =>
+      runVmLifecycle(request, {
+        tart,
+        github,
+        connectGuest: connect,
+        runnerTarball: () => runnerPackage.get(),
+        clock,
+        log,
+        settings,
+        registration: { mode: "jit" },
+        emit,
+        observe: (phase, seconds) => metrics.observePhase(phase, seconds),
+      }).finally(() => pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep)),
+    removeOrphanVm: async (name) => {
+      await tart.stop(name, { timeoutSeconds: 10 }).catch(() => undefined);
+      await tart.delete(name).catch(() => undefined);
+    },
+    onGiveUp: () => metrics.job("given_up"),
+  });
+
+  await cleanUpAfterPreviousRun({
+    tart,
+    github,
+    hostname: config.hostname,
+    ledger: store.ledger,
+    record: (event) => executor.emit(event),
+    now: () => clock.now(),
+    log,
+  });
+
+  const warnedJobs = new Set<string>();
+  const server = buildExecutorServer({
+    log,
+    maxBodyBytes: config.webhook.maxBodyBytes,
+    metrics,
+    status: () =>
+      executorStatus({
+        ledger: executor.ledger,
+        capacity: { ...capacity, accepting: executor.accepting },
+        hostname: config.hostname,
+        version,
+        now: clock.now(),
+      }),
+    handleWebhook: (request) =>
+      handleWebhook(request, {
+        secret: config.webhook.insecureSkipSignatureVerification
+          ? null
+          : (config.github.webhookSecret ?? null),
+        rules: {
+          requiredLabels: config.runner.labels,
+          aliases: config.tart.images.aliases,
+          allow: config.tart.images.allow,
+          defaultCpu: config.tart.defaultCpu ?? null,
+          defaultMemoryMiB: config.tart.defaultMemory ?? null,
+        },
+        record: (deliveryId, job) => executor.recordJob(deliveryId, job),
+        log,
+        warnedJobs,
+      }),
+  });
+  const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
+  executor.start();
+  log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
+  return {
+    url: address,
+    executor,
+    metrics,
+    close: async (reason) => {
+      await server.close();
+      await executor.stop(reason);
+      store.close();
+    },
+  };
+}
+
+function runnerScope(config: ExecutorConfig): RunnerScope {
+  const github = config.github;
+  return github.runnerScope === "organization"
+    ? { kind: "organization", org: github.organizationName }
+    : { kind: "repo", owner: github.ownerName, repo: github.repositoryName };
+}
+
+/** tart gets the daemon's environment without the daemon's own secrets, plus TART_HOME and CI=1. */
+function tartEnvironment(
+  env: Readonly<Record<string, string | undefined>>,
+  config: ExecutorConfig,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || key.startsWith("TART_EXECUTOR_") || key.startsWith("TART_ROUTER_")) continue;
+    result[key] = value;
+  }
+  if (config.tart.homeFolder !== undefined) result["TART_HOME"] = config.tart.homeFolder;
+  result["CI"] = "1"; // plain progress lines instead of ANSI rewrites (tart-cli.md §5.15)
+  return result;
+}

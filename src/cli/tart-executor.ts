@@ -1,0 +1,84 @@
+/**
+ * `tart-executor`: the daemon (default command), `check-config`. The only place that reads
+ * process.env and argv, installs signal handlers and sets the exit code.
+ */
+import { Command, Option } from "commander";
+import { ConfigError, CONFIG_EXIT_CODE, LOG_LEVELS, maskSecrets } from "../config/index.js";
+import { createLogger } from "../observability/logger.js";
+import { createSecretRegistry } from "../observability/secret-registry.js";
+import { startExecutorDaemon } from "./executor-daemon.js";
+import { loadExecutorConfigForCli, readPrivateKey } from "./load-executor-config-for-cli.js";
+import { packageVersion } from "./package-version.js";
+import { resolveTartExecutable } from "./resolve-tart-executable.js";
+import { handleShutdownSignals } from "./shutdown-signals.js";
+
+const program = new Command("tart-executor")
+  .description("Runs GitHub Actions jobs in throw-away Tart VMs, driven by workflow_job webhooks.")
+  .version(packageVersion())
+  .option(
+    "-c, --config <path>",
+    "configuration file (default: $TART_EXECUTOR_CONFIG, ~/tart-executor.yaml, $HOMEBREW_PREFIX/etc/tart-executor.yaml)",
+  )
+  .addOption(new Option("--log-level <level>", "log level (overrides logging.level)").choices(LOG_LEVELS))
+  .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+    const { config, path } = loadExecutorConfigForCli(options.config);
+    const privateKeyPem = readPrivateKey(path, config.github.privateKeyPath);
+    const secrets = createSecretRegistry();
+    for (const secret of [
+      config.github.webhookSecret,
+      config.apiToken,
+      config.tart.ssh.password,
+      config.tart.registry?.password,
+      config.webhook.routerToken,
+      ...privateKeyPem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----")),
+    ])
+      if (secret !== undefined) secrets.add(secret);
+    const log = createLogger({
+      level: options.logLevel ?? config.logging.level,
+      pretty: process.stdout.isTTY,
+      base: { service: "tart-executor", hostname: config.hostname },
+      secrets,
+    });
+    const tartExecutable = resolveTartExecutable(config.tart.executable, process.env["PATH"]);
+    if (tartExecutable === null) {
+      log.fatal(
+        { configured: config.tart.executable ?? null },
+        "tart not found: install it with `brew install cirruslabs/cli/tart` or set tart.executable",
+      );
+      process.exitCode = 1;
+      return;
+    }
+    log.info({ config: path, tart: tartExecutable }, "starting tart-executor");
+    const daemon = await startExecutorDaemon({
+      config,
+      tartExecutable,
+      privateKeyPem,
+      env: process.env,
+      log,
+    });
+    handleShutdownSignals({ log, shutdown: (reason) => daemon.close(reason) });
+  });
+
+program
+  .command("check-config")
+  .description("validate the configuration and print it with secrets masked")
+  .option("-c, --config <path>", "configuration file")
+  .action((options: { config?: string }) => {
+    const { config, path } = loadExecutorConfigForCli(
+      options.config ?? program.opts<{ config?: string }>().config,
+    );
+    readPrivateKey(path, config.github.privateKeyPath);
+    process.stdout.write(`# ${path}: valid\n${JSON.stringify(maskSecrets(config), null, 2)}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.format()}\n`);
+    process.exitCode = CONFIG_EXIT_CODE;
+  } else {
+    process.stderr.write(`tart-executor: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The executor's HTTP server, built but not started (tests use `inject`): GitHub webhooks on `/`
+ * (the original path) and `/webhook`, `/healthz`, `/metrics` and `/status`.
+ */
+import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import type { ExecutorMetrics } from "../observability/executor-metrics.js";
+import { gaugesFromStatus, type ExecutorStatus } from "./executor-status.js";
+import type { WebhookRequest, WebhookResponse } from "./webhook-handler.js";
+
+export interface ExecutorServerDeps {
+  readonly log: Logger;
+  readonly maxBodyBytes: number;
+  readonly handleWebhook: (request: WebhookRequest) => Promise<WebhookResponse>;
+  readonly status: () => ExecutorStatus;
+  readonly metrics: ExecutorMetrics;
+}
+
+export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {
+  const app = fastify({
+    bodyLimit: deps.maxBodyBytes,
+    // Slow or idle clients must not hold sockets open (GitHub itself gives up after 10 s).
+    connectionTimeout: 30_000,
+    requestTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    maxParamLength: 200,
+    return503OnClosing: true,
+  });
+  // Keep the exact bytes: the signature covers them, not a re-serialised object.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
+
+  const webhook = async (request: FastifyRequest, reply: FastifyReply) => {
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    let response: WebhookResponse;
+    try {
+      response = await deps.handleWebhook({ headers: request.headers, rawBody });
+    } catch (error) {
+      deps.log.error({ err: error }, "could not record webhook");
+      response = {
+        status: 503,
+        body: { message: "could not record the delivery; please redeliver" },
+        outcome: "bad_request",
+      };
+    }
+    deps.metrics.webhook(response.outcome);
+    return reply.code(response.status).send(response.body);
+  };
+  app.post("/", webhook);
+  app.post("/webhook", webhook);
+
+  app.get("/healthz", async () => ({ status: "ok" }));
+  app.get("/status", async () => deps.status());
+  app.get("/metrics", async (_request, reply) => {
+    deps.metrics.setGauges(gaugesFromStatus(deps.status()));
+    return reply.header("content-type", deps.metrics.contentType).send(await deps.metrics.render());
+  });
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status === 413) deps.metrics.webhook("bad_request");
+    if (status >= 500) deps.log.error({ err: error }, "request failed");
+    return reply.code(status).send({ message: status === 500 ? "internal error" : error.message });
+  });
+  return app;
+}

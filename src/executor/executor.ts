@@ -1,0 +1,207 @@
+/**
+ * The effects shell around the pure reconciler: records events in the durable ledger, runs a
+ * reconcile pass after every change and on a timer, and carries out the actions — starting a VM
+ * lifecycle task, aborting one, or writing bookkeeping events.
+ */
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { LedgerStore } from "./ledger-store.js";
+import type { Action, Capacity, LedgerEvent, ObservedJob, ReconcilePolicy, VmSpec } from "./model.js";
+import { jobKey } from "./model.js";
+import { reconcile } from "./reconciler.js";
+import { formatVmName } from "./vm-name.js";
+import { TeardownRequest } from "./vm-settings.js";
+
+export interface ExecutorDeps {
+  readonly store: LedgerStore;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly hostname: string;
+  readonly log: Logger;
+  readonly policy: ReconcilePolicy;
+  readonly capacity: Omit<Capacity, "accepting">;
+  /** Runs one VM from clone to delete; must emit vm-gone at the end, whatever happens. */
+  readonly runVm: (request: {
+    name: string;
+    spec: VmSpec;
+    forJob: string;
+    signal: AbortSignal;
+  }) => Promise<void>;
+  /** Removes a VM that has no lifecycle task in this process (left from before a restart). */
+  readonly removeOrphanVm: (name: string) => Promise<void>;
+  readonly onGiveUp?: (job: { key: string; htmlUrl: string | null; reason: string }) => void;
+  readonly reconcileIntervalMs?: number;
+}
+
+export type RecordResult = "recorded" | "duplicate";
+
+export class Executor {
+  readonly #deps: ExecutorDeps;
+  readonly #tasks = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  #accepting = true;
+  #scheduled = false;
+  #timer: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(deps: ExecutorDeps) {
+    this.#deps = deps;
+  }
+
+  get ledger() {
+    return this.#deps.store.ledger;
+  }
+
+  get accepting(): boolean {
+    return this.#accepting;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => this.reconcileNow(), this.#deps.reconcileIntervalMs ?? 1000);
+    this.#timer.unref();
+    this.schedule();
+  }
+
+  /** Records a workflow_job delivery durably; resolves once it is safe to acknowledge. */
+  async recordJob(deliveryId: string, job: ObservedJob): Promise<RecordResult> {
+    const existing = this.ledger.jobs.get(jobKey(job.repo, job.jobId, job.runAttempt));
+    if (existing?.deliveries.includes(deliveryId) === true) return "duplicate";
+    await this.#deps.store.append({ type: "job-observed", at: this.#deps.clock.now(), deliveryId, job });
+    this.schedule();
+    return "recorded";
+  }
+
+  /** Stops starting new VMs (drain) or resumes. */
+  setAccepting(accepting: boolean): void {
+    this.#accepting = accepting;
+    this.schedule();
+  }
+
+  /** Coalesces reconcile requests into one pass on the next tick. */
+  schedule(): void {
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.reconcileNow();
+    });
+  }
+
+  reconcileNow(): void {
+    if (this.#stopped) return;
+    const actions = reconcile({
+      ledger: this.ledger,
+      now: this.#deps.clock.now(),
+      capacity: { ...this.#deps.capacity, accepting: this.#accepting },
+      policy: this.#deps.policy,
+    });
+    for (const action of actions) this.#carryOut(action);
+  }
+
+  /** Tears every VM down and waits for the teardowns (shutdown). */
+  async stop(reason: string): Promise<void> {
+    this.#accepting = false;
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    for (const task of this.#tasks.values()) task.controller.abort(new TeardownRequest(reason, false));
+    await Promise.allSettled([...this.#tasks.values()].map((task) => task.done));
+    this.#stopped = true;
+    this.#deps.store.flushSync();
+  }
+
+  /** Number of lifecycle tasks running in this process. */
+  get activeTasks(): number {
+    return this.#tasks.size;
+  }
+
+  /** Resolves when no lifecycle task is running. */
+  async idle(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()].map((task) => task.done));
+  }
+
+  #carryOut(action: Action): void {
+    const now = this.#deps.clock.now();
+    switch (action.type) {
+      case "start-vm": {
+        const name = formatVmName(this.#deps.hostname, this.#deps.random);
+        this.#record({
+          type: "vm-started",
+          at: now,
+          vm: name,
+          spec: action.spec,
+          forJob: action.forJob,
+        });
+        this.#deps.log.info({ vm: name, job: action.forJob, image: action.spec.image }, "starting vm");
+        const controller = new AbortController();
+        const done = this.#deps
+          .runVm({ name, spec: action.spec, forJob: action.forJob, signal: controller.signal })
+          .catch((error: unknown) => this.#deps.log.error({ vm: name, err: error }, "vm lifecycle crashed"))
+          .finally(() => {
+            this.#tasks.delete(name);
+            if (this.ledger.vms.has(name))
+              this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm: name });
+            this.schedule();
+          });
+        this.#tasks.set(name, { controller, done });
+        return;
+      }
+      case "teardown-vm": {
+        const task = this.#tasks.get(action.vm);
+        if (task !== undefined) {
+          if (!task.controller.signal.aborted)
+            task.controller.abort(new TeardownRequest(action.reason, action.failure));
+          return;
+        }
+        this.#removeOrphan(action.vm, action.reason);
+        return;
+      }
+      case "give-up-job": {
+        const job = this.ledger.jobs.get(action.job);
+        this.#record({ type: "job-given-up", at: now, job: action.job, reason: action.reason });
+        this.#deps.log.error(
+          { job: action.job, url: job?.htmlUrl, reason: action.reason },
+          "giving up on job",
+        );
+        this.#deps.onGiveUp?.({ key: action.job, htmlUrl: job?.htmlUrl ?? null, reason: action.reason });
+        return;
+      }
+      case "mark-vm-unneeded":
+        this.#record({ type: "vm-unneeded", at: now, vm: action.vm });
+        return;
+      case "mark-vm-needed":
+        this.#record({ type: "vm-needed", at: now, vm: action.vm });
+        return;
+      case "prune-job":
+        this.#record({ type: "job-pruned", at: now, job: action.job });
+        return;
+    }
+  }
+
+  readonly #orphanRemovals = new Set<string>();
+
+  #removeOrphan(vm: string, reason: string): void {
+    if (this.#orphanRemovals.has(vm)) return;
+    this.#orphanRemovals.add(vm);
+    this.#deps.log.info({ vm, reason }, "removing vm without a lifecycle task");
+    this.#record({ type: "vm-phase", at: this.#deps.clock.now(), vm, phase: "tearing-down" });
+    void this.#deps
+      .removeOrphanVm(vm)
+      .catch((error: unknown) => this.#deps.log.error({ vm, err: error }, "removing vm failed"))
+      .finally(() => {
+        this.#orphanRemovals.delete(vm);
+        this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm });
+        this.schedule();
+      });
+  }
+
+  /** Applies an event now; a failure to make it durable is logged (the in-memory ledger has it). */
+  #record(event: LedgerEvent): void {
+    this.#deps.store.append(event).catch((error: unknown) => {
+      this.#deps.log.error({ err: error }, "could not write the ledger journal");
+    });
+  }
+
+  /** Lifecycle tasks report through here. */
+  emit(event: LedgerEvent): void {
+    this.#record(event);
+    this.schedule();
+  }
+}

@@ -1,0 +1,252 @@
+/**
+ * One VM's life, from clone to delete: cloning → booting → provisioning → idle → busy, with
+ * teardown in `finally` whatever happened. Progress goes back to the ledger as events; the
+ * reconciler asks for an early end by aborting `signal` with a TeardownRequest.
+ */
+import { appendFileSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Logger } from "pino";
+import type { Clock } from "../clock.js";
+import type { GitHubClient } from "../github/github-client.js";
+import type { Tart, TartRun } from "../tart/tart.js";
+import type { ConnectGuestPort, GuestSessionPort } from "./guest-port.js";
+import type { LedgerEvent, VmPhase, VmSpec } from "./model.js";
+import {
+  ensureRunnerInstalled,
+  startRunner,
+  type GuestRunnerPaths,
+  type RunnerRegistration,
+} from "./runner-bootstrap.js";
+import { followRunner } from "./runner-follow.js";
+import { waitForGuest } from "./vm-boot.js";
+import { prepareVm } from "./vm-prepare.js";
+import { TeardownRequest, type VmSettings } from "./vm-settings.js";
+import { teardownVm } from "./vm-teardown.js";
+
+export type LifecyclePhaseMetric =
+  "pull" | "clone" | "boot_to_ip" | "ssh_ready" | "runner_online" | "job_start" | "job_run" | "teardown";
+
+export interface VmLifecycleDeps {
+  readonly tart: Pick<Tart, "pull" | "clone" | "set" | "run" | "ip" | "stop" | "delete" | "listOci">;
+  readonly github: Pick<
+    GitHubClient,
+    | "generateJitConfig"
+    | "createRegistrationToken"
+    | "runnerGroupId"
+    | "deleteRunner"
+    | "findRunnerByName"
+    | "runnerUrl"
+  >;
+  readonly connectGuest: ConnectGuestPort;
+  readonly runnerTarball: () => Promise<Buffer>;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly settings: VmSettings;
+  readonly registration: { mode: "jit" | "token" };
+  readonly emit: (event: LedgerEvent) => void;
+  readonly observe: (phase: LifecyclePhaseMetric, seconds: number) => void;
+}
+
+export interface VmLifecycleRequest {
+  readonly name: string;
+  readonly spec: VmSpec;
+  readonly forJob: string;
+  readonly signal: AbortSignal;
+}
+
+export const GUEST_PATHS: GuestRunnerPaths = {
+  runnerDir: "~/actions-runner",
+  logFile: "~/.tart-executor/runner.log",
+  exitFile: "~/.tart-executor/runner.exit",
+};
+
+export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDeps): Promise<void> {
+  const { name, spec, signal } = request;
+  const { clock, settings } = deps;
+  const log = deps.log.child({ vm: name, job: request.forJob });
+  const logFile = path.join(settings.vmLogDir, `${name}.log`);
+  const phase = (next: VmPhase, runnerId?: number): void =>
+    deps.emit({
+      type: "vm-phase",
+      at: clock.now(),
+      vm: name,
+      phase: next,
+      ...(runnerId === undefined ? {} : { runnerId }),
+    });
+  let run: TartRun | null = null;
+  let session: GuestSessionPort | null = null;
+  let runnerId: number | null = null;
+  let tokenRunner = false;
+  let served = false;
+  let failure: string | null = null;
+  const started = clock.now();
+  try {
+    await prepareVm(
+      { name, spec, signal },
+      { tart: deps.tart, settings, observe: deps.observe, now: clock.now },
+    );
+    signal.throwIfAborted();
+    phase("booting");
+    // Ask GitHub for the registration while the VM boots, not after.
+    const registration = requestRegistration(name, spec, deps);
+    registration.catch(() => undefined);
+    const bootStarted = clock.now();
+    run = deps.tart.run(name, {
+      noGraphics: settings.noGraphics,
+      logFile,
+      dirs: settings.dirs,
+      ...(settings.netBridged === null ? {} : { netBridged: settings.netBridged }),
+    });
+    const guest = await waitForGuest(
+      {
+        name,
+        run,
+        deadline: bootStarted + settings.timeouts.bootMs,
+        signal,
+        lastLogLine: () => lastLine(logFile),
+      },
+      {
+        tart: deps.tart,
+        connectGuest: deps.connectGuest,
+        clock,
+        ...(settings.netBridged === null ? {} : { resolver: "arp" as const }),
+        onIp: (ip) => {
+          deps.observe("boot_to_ip", (clock.now() - bootStarted) / 1000);
+          log.debug({ ip }, "vm has an address");
+        },
+      },
+    );
+    session = guest.session;
+    deps.observe("ssh_ready", (clock.now() - bootStarted) / 1000);
+    phase("provisioning");
+    const onlineStarted = clock.now();
+    if (await ensureRunnerInstalled(session, GUEST_PATHS, deps.runnerTarball, signal))
+      log.info("copied the cached runner into the guest");
+    const reg = await registration;
+    tokenRunner = reg.registration.kind === "registration";
+    runnerId = reg.runnerId;
+    await startRunner(session, GUEST_PATHS, reg.registration, signal);
+    let onlineAt = 0;
+    let markOnline = (): void => undefined;
+    const online = new Promise<void>((resolve) => (markOnline = resolve));
+    const follow = followRunner({
+      session: guest.session,
+      reconnect: () => deps.connectGuest({ host: guest.ip, deadline: clock.now() + 60_000, signal }),
+      paths: GUEST_PATHS,
+      signal,
+      onLine: (line, event) => {
+        appendFileSync(logFile, `runner| ${line}\n`);
+        if (event.kind === "online" && onlineAt === 0) {
+          onlineAt = clock.now();
+          deps.observe("runner_online", (onlineAt - onlineStarted) / 1000);
+          phase("idle", runnerId ?? undefined);
+          log.info("runner online");
+          markOnline();
+        } else if (event.kind === "job-started") {
+          served = true;
+          if (onlineAt !== 0) deps.observe("job_start", (clock.now() - onlineAt) / 1000);
+          phase("busy");
+          log.info({ githubJob: event.job }, "runner took a job");
+        }
+      },
+    });
+    follow.catch(() => undefined); // a lost log stream is not fatal: run exit and deadlines still apply
+    const onlineTimer = new AbortController();
+    await Promise.race([
+      online,
+      clock.sleep(settings.timeouts.runnerOnlineMs, onlineTimer.signal).then(() => {
+        throw new Error(
+          `runner did not come online within ${Math.round(settings.timeouts.runnerOnlineMs / 1000)} s`,
+        );
+      }),
+      follow.then((result) => {
+        if (onlineAt === 0)
+          throw new Error(`runner exited before it came online (exit ${result.exitCode ?? "unknown"})`);
+      }),
+      run.exited.then(() => {
+        if (onlineAt === 0) throw new Error(`VM stopped before the runner came online: ${lastLine(logFile)}`);
+      }),
+    ]).finally(() => onlineTimer.abort());
+    // Now idle or busy: the VM ends when the guest powers off after the runner's one job, or on teardown.
+    const busyStarted = clock.now();
+    await Promise.race([run.exited, abortPromise(signal)]);
+    if (!served && !signal.aborted) failure = `VM stopped without serving a job: ${lastLine(logFile)}`;
+    if (served) deps.observe("job_run", (clock.now() - busyStarted) / 1000);
+  } catch (error) {
+    if (signal.aborted && signal.reason instanceof TeardownRequest) {
+      if (signal.reason.failure && !served) failure = signal.reason.message;
+    } else if (!served) {
+      failure = error instanceof Error ? error.message : String(error);
+    } else {
+      log.warn({ err: error }, "vm ended with an error after serving its job");
+    }
+  } finally {
+    deps.emit({ type: "vm-phase", at: clock.now(), vm: name, phase: "tearing-down" });
+    if (failure !== null) {
+      log.error({ reason: failure }, "vm failed");
+      deps.emit({ type: "vm-failed", at: clock.now(), vm: name, reason: failure });
+    } else if (signal.aborted && signal.reason instanceof TeardownRequest) {
+      log.info({ reason: signal.reason.message }, "tearing down vm");
+    }
+    const teardownStarted = clock.now();
+    const problems = await teardownVm(
+      { name, run, session, runnerId, findRunnerByName: tokenRunner || runnerId === null },
+      { tart: deps.tart, github: deps.github, clock, budgetMs: settings.timeouts.teardownMs },
+    ).catch((error: unknown) => [String(error)]);
+    for (const problem of problems) log.error({ problem }, "teardown step failed");
+    deps.observe("teardown", (clock.now() - teardownStarted) / 1000);
+    log.info({ lifetimeSeconds: Math.round((clock.now() - started) / 1000) }, "vm deleted");
+    deps.emit({ type: "vm-gone", at: clock.now(), vm: name });
+  }
+}
+
+async function requestRegistration(
+  name: string,
+  spec: VmSpec,
+  deps: VmLifecycleDeps,
+): Promise<{ registration: RunnerRegistration; runnerId: number | null }> {
+  const labels = spec.labels.includes("self-hosted") ? spec.labels : ["self-hosted", ...spec.labels];
+  if (deps.registration.mode === "jit") {
+    const groupId = await deps.github.runnerGroupId(deps.settings.runnerGroup);
+    const jit = await deps.github.generateJitConfig({
+      name,
+      labels,
+      runnerGroupId: groupId,
+      workFolder: deps.settings.workFolder,
+    });
+    return { registration: { kind: "jit", encodedJitConfig: jit.encodedJitConfig }, runnerId: jit.runner.id };
+  }
+  const token = await deps.github.createRegistrationToken();
+  return {
+    registration: {
+      kind: "registration",
+      token: token.token,
+      url: deps.github.runnerUrl,
+      name,
+      labels: spec.labels,
+      runnerGroup: deps.settings.runnerGroup,
+      workFolder: deps.settings.workFolder,
+      disableUpdate: deps.settings.disableUpdates,
+    },
+    runnerId: null,
+  };
+}
+
+function abortPromise(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
+  });
+}
+
+/** The last non-empty line of a VM log (what `tart run` said last), for error messages. */
+function lastLine(file: string): string {
+  try {
+    const lines = readFileSync(file, "utf8")
+      .split("\n")
+      .filter((line) => line.trim() !== "" && !line.startsWith("runner| "));
+    return lines.at(-1)?.trim() ?? "";
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Phase `cloning`: make the VM's disk. Pulls according to the pull policy (the original pulled on
+ * every job), clones into our name, then sets CPU/memory and a random MAC (shared baked-in MACs
+ * collide in DHCP, tart-cli.md §5.4).
+ */
+import type { Tart } from "../tart/tart.js";
+import type { VmSpec } from "./model.js";
+import type { VmSettings } from "./vm-settings.js";
+
+/** Whether an image reference names a registry image (host/namespace…) rather than a local VM. */
+export function isRemoteImage(image: string): boolean {
+  return image.includes("/");
+}
+
+export async function prepareVm(
+  request: { name: string; spec: VmSpec; signal: AbortSignal },
+  deps: {
+    tart: Pick<Tart, "pull" | "clone" | "set" | "listOci">;
+    settings: VmSettings;
+    observe: (step: "pull" | "clone", seconds: number) => void;
+    now: () => number;
+  },
+): Promise<void> {
+  const { name, spec, signal } = request;
+  const { tart, settings } = deps;
+  const insecure = settings.insecure(spec.image);
+  const env = settings.registryEnv;
+  if (isRemoteImage(spec.image)) {
+    if (settings.pullPolicy === "always") {
+      const started = deps.now();
+      await tart.pull(spec.image, { insecure, env, signal, timeoutMs: settings.timeouts.pullMs });
+      deps.observe("pull", (deps.now() - started) / 1000);
+    } else if (settings.pullPolicy === "never") {
+      const cached = await tart.listOci({ signal });
+      if (!cached.includes(spec.image))
+        throw new Error(`image ${spec.image} is not in the local cache and tart.pullPolicy is "never"`);
+    }
+  }
+  const started = deps.now();
+  // With if-not-present, `tart clone` pulls a missing remote image itself and reuses a cached one.
+  const cloneBudget =
+    settings.timeouts.cloneMs + (settings.pullPolicy === "if-not-present" ? settings.timeouts.pullMs : 0);
+  await tart.clone(spec.image, name, { insecure, env, signal, timeoutMs: cloneBudget });
+  deps.observe("clone", (deps.now() - started) / 1000);
+  await tart.set(name, { cpu: spec.cpu, memoryMiB: spec.memoryMiB, randomMac: true }, { signal });
+}

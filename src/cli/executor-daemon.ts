@@ -153,9 +153,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   };
 
   const store = LedgerStore.open(path.join(stateDir, "ledger"));
-  let executor: Executor | undefined;
-  const emit = (event: Parameters<Executor["emit"]>[0]): void => executor?.emit(event);
-  executor = new Executor({
+  const executor: Executor = new Executor({
     store,
     clock,
     random,
@@ -173,7 +171,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         log,
         settings,
         registration: { mode: "jit" },
-        emit,
+        emit: (event) => executor.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
       }).finally(() => pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep)),
     removeOrphanVm: async (name) => {

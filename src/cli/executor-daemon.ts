@@ -16,15 +16,15 @@ import { createExecutorMetrics, type ExecutorMetrics } from "../observability/ex
 import { Tart } from "../tart/tart.js";
 import { Executor } from "../executor/executor.js";
 import { buildExecutorServer } from "../executor/executor-server.js";
-import { executorStatus } from "../executor/executor-status.js";
+import { admits, capacitySummary, executorStatus } from "../executor/executor-status.js";
 import type { ConnectGuestPort } from "../executor/guest-port.js";
 import { LedgerStore } from "../executor/ledger-store.js";
-import type { Capacity, ReconcilePolicy } from "../executor/model.js";
+import type { Capacity, ObservedJob, ReconcilePolicy } from "../executor/model.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
 import { cleanUpAfterPreviousRun } from "../executor/startup-cleanup.js";
 import { runVmLifecycle } from "../executor/vm-lifecycle.js";
 import type { VmSettings } from "../executor/vm-settings.js";
-import { handleWebhook } from "../executor/webhook-handler.js";
+import { handleForwardedWebhook, handleWebhook } from "../executor/webhook-handler.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
 
@@ -191,35 +191,49 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     log,
   });
 
-  const warnedJobs = new Set<string>();
+  const status = () =>
+    executorStatus({
+      ledger: executor.ledger,
+      capacity: { ...capacity, accepting: executor.accepting },
+      hostname: config.hostname,
+      version,
+      now: clock.now(),
+    });
+  const secret = config.webhook.insecureSkipSignatureVerification
+    ? null
+    : (config.github.webhookSecret ?? null);
+  const routerToken = config.webhook.routerToken ?? null;
+  const handlerDeps = {
+    secret,
+    rules: {
+      requiredLabels: config.runner.labels,
+      aliases: config.tart.images.aliases,
+      allow: config.tart.images.allow,
+      defaultCpu: config.tart.defaultCpu ?? null,
+      defaultMemoryMiB: config.tart.defaultMemory ?? null,
+    },
+    record: (deliveryId: string, job: ObservedJob) => executor.recordJob(deliveryId, job),
+    log,
+    warnedJobs: new Set<string>(),
+  };
   const server = buildExecutorServer({
     log,
     maxBodyBytes: config.webhook.maxBodyBytes,
     metrics,
-    status: () =>
-      executorStatus({
-        ledger: executor.ledger,
-        capacity: { ...capacity, accepting: executor.accepting },
-        hostname: config.hostname,
-        version,
-        now: clock.now(),
-      }),
-    handleWebhook: (request) =>
-      handleWebhook(request, {
-        secret: config.webhook.insecureSkipSignatureVerification
-          ? null
-          : (config.github.webhookSecret ?? null),
-        rules: {
-          requiredLabels: config.runner.labels,
-          aliases: config.tart.images.aliases,
-          allow: config.tart.images.allow,
-          defaultCpu: config.tart.defaultCpu ?? null,
-          defaultMemoryMiB: config.tart.defaultMemory ?? null,
-        },
-        record: (deliveryId, job) => executor.recordJob(deliveryId, job),
-        log,
-        warnedJobs,
-      }),
+    status,
+    handleWebhook: (request) => handleWebhook(request, handlerDeps),
+    forwarded:
+      secret === null && routerToken === null
+        ? null
+        : {
+            token: routerToken,
+            handle: (request) =>
+              handleForwardedWebhook(request, {
+                ...handlerDeps,
+                capacity: () => capacitySummary(status()),
+                admit: (job) => admits(status(), executor.ledger, job),
+              }),
+          },
   });
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();

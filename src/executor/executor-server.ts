@@ -4,6 +4,7 @@
  */
 import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
+import { bearerTokenMatches } from "../http/bearer-token.js";
 import type { ExecutorMetrics } from "../observability/executor-metrics.js";
 import { gaugesFromStatus, type ExecutorStatus } from "./executor-status.js";
 import type { WebhookRequest, WebhookResponse } from "./webhook-handler.js";
@@ -12,6 +13,12 @@ export interface ExecutorServerDeps {
   readonly log: Logger;
   readonly maxBodyBytes: number;
   readonly handleWebhook: (request: WebhookRequest) => Promise<WebhookResponse>;
+  /** Deliveries forwarded by tart-router; null refuses them (no way to authenticate the router). */
+  readonly forwarded: {
+    readonly handle: (request: WebhookRequest) => Promise<WebhookResponse>;
+    /** webhook.routerToken; when set, the router must present it. */
+    readonly token: string | null;
+  } | null;
   readonly status: () => ExecutorStatus;
   readonly metrics: ExecutorMetrics;
 }
@@ -48,6 +55,28 @@ export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {
   };
   app.post("/", webhook);
   app.post("/webhook", webhook);
+  app.post("/router", async (request, reply) => {
+    const forwarded = deps.forwarded;
+    if (forwarded === null)
+      return reply
+        .code(403)
+        .send({ message: "forwarded jobs need webhook signature verification or webhook.routerToken" });
+    if (forwarded.token !== null && !bearerTokenMatches(request.headers.authorization, forwarded.token)) {
+      deps.metrics.webhook("unauthorized");
+      return reply.code(401).send({ message: "missing or invalid router token" });
+    }
+    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const response = await forwarded.handle({ headers: request.headers, rawBody }).catch((error: unknown) => {
+      deps.log.error({ err: error }, "could not record forwarded webhook");
+      return {
+        status: 503,
+        body: { message: "could not record the delivery" },
+        outcome: "bad_request",
+      } as const;
+    });
+    deps.metrics.webhook(response.outcome);
+    return reply.code(response.status).send(response.body);
+  });
 
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/status", async () => deps.status());

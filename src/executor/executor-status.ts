@@ -4,7 +4,8 @@
  * dashboard keeps working, and adds the detail an operator needs.
  */
 import type { ExecutorGauges } from "../observability/executor-metrics.js";
-import type { Capacity, Ledger } from "./model.js";
+import type { CapacitySummary } from "../router/router-protocol.js";
+import { jobKey, type Capacity, type Ledger, type ObservedJob } from "./model.js";
 import { coverage, jobCounts, usage } from "./reconciler.js";
 
 export interface ExecutorStatus {
@@ -20,7 +21,10 @@ export interface ExecutorStatus {
   readonly cpuUsed: number;
   readonly totalMemory: number | null;
   readonly memoryUsed: number;
+  /** VMs this host could start now for new jobs: free slots minus queued jobs still waiting for one. */
   readonly freeSlots: number;
+  /** Queued jobs recorded here that have no VM yet. */
+  readonly uncoveredJobs: number;
   readonly vms: ReadonlyArray<{
     name: string;
     phase: string;
@@ -41,20 +45,23 @@ export function executorStatus(input: {
   const { ledger, capacity } = input;
   const counts = jobCounts(ledger);
   const used = usage(ledger);
+  const covered = coverage(ledger).size;
+  const uncovered = Math.max(0, counts.queued - covered);
   return {
     hostname: input.hostname,
     version: input.version,
     accepting: capacity.accepting,
     inProgressJobs: counts.inProgress,
     pendingJobs: counts.queued,
-    startedPendingJobs: coverage(ledger).size,
+    startedPendingJobs: covered,
     activeVirtualMachines: used.vms,
     virtualMachineLimit: capacity.maxVms,
     cpuLimit: capacity.cpuLimit,
     cpuUsed: used.cpu,
     totalMemory: capacity.memoryLimitMiB,
     memoryUsed: used.memoryMiB,
-    freeSlots: capacity.accepting ? Math.max(0, capacity.maxVms - used.vms) : 0,
+    freeSlots: capacity.accepting ? Math.max(0, capacity.maxVms - used.vms - uncovered) : 0,
+    uncoveredJobs: uncovered,
     vms: [...ledger.vms.values()].map((vm) => ({
       name: vm.name,
       phase: vm.phase,
@@ -78,4 +85,33 @@ export function gaugesFromStatus(status: ExecutorStatus): ExecutorGauges {
     totalMemory: status.totalMemory,
     memoryUsed: status.memoryUsed,
   };
+}
+
+/** The capacity part of the status, as the router protocol carries it. */
+export function capacitySummary(status: ExecutorStatus): CapacitySummary {
+  return {
+    accepting: status.accepting,
+    virtualMachineLimit: status.virtualMachineLimit,
+    activeVirtualMachines: status.activeVirtualMachines,
+    freeSlots: status.freeSlots,
+    uncoveredJobs: status.uncoveredJobs,
+    cpuLimit: status.cpuLimit,
+    cpuUsed: status.cpuUsed,
+    totalMemory: status.totalMemory,
+    memoryUsed: status.memoryUsed,
+  };
+}
+
+/**
+ * Whether a job forwarded by the router may be recorded here: always when it is already known
+ * (its later events and duplicates must land where it lives), otherwise only when a VM could be
+ * started for it now — a free slot, and room in the CPU and memory budgets.
+ */
+export function admits(status: ExecutorStatus, ledger: Ledger, job: ObservedJob): boolean {
+  if (ledger.jobs.has(jobKey(job.repo, job.jobId, job.runAttempt))) return true;
+  if (status.freeSlots <= 0) return false;
+  if (status.cpuLimit !== null && status.cpuUsed + (job.spec.cpu ?? 0) > status.cpuLimit) return false;
+  if (status.totalMemory !== null && status.memoryUsed + (job.spec.memoryMiB ?? 0) > status.totalMemory)
+    return false;
+  return true;
 }

@@ -8,6 +8,7 @@ import { matchJob, type MatchRules } from "../github/label-matcher.js";
 import { verifyWebhookSignature } from "../github/webhook-signature.js";
 import { parseWorkflowJobEvent, type WorkflowJobEvent } from "../github/workflow-job-event.js";
 import type { WebhookOutcome } from "../observability/metric-outcomes.js";
+import type { CapacitySummary, ForwardAnswer, ForwardResult } from "../router/router-protocol.js";
 import type { JobStatus, ObservedJob } from "./model.js";
 
 export interface WebhookRequest {
@@ -39,10 +40,16 @@ const STATUS_BY_ACTION: Readonly<Record<WorkflowJobEvent["action"] & string, Job
   unknown: null,
 };
 
-export async function handleWebhook(
-  request: WebhookRequest,
-  deps: WebhookHandlerDeps,
-): Promise<WebhookResponse> {
+/** A delivery either answered early (not ours, invalid…) or a matching job to record. */
+type Interpretation =
+  | { readonly kind: "answer"; readonly response: WebhookResponse }
+  | { readonly kind: "job"; readonly deliveryId: string; readonly job: ObservedJob; readonly log: Logger };
+
+async function interpret(request: WebhookRequest, deps: WebhookHandlerDeps): Promise<Interpretation> {
+  const answer = (status: number, message: string, outcome: WebhookOutcome): Interpretation => ({
+    kind: "answer",
+    response: { status, body: { message }, outcome },
+  });
   const header = (name: string): string | undefined => {
     const value = request.headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -51,51 +58,41 @@ export async function handleWebhook(
     deps.secret !== null &&
     !verifyWebhookSignature(deps.secret, request.rawBody, header("x-hub-signature-256"))
   )
-    return {
-      status: 401,
-      body: { message: "missing or invalid X-Hub-Signature-256" },
-      outcome: "unauthorized",
-    };
+    return answer(401, "missing or invalid X-Hub-Signature-256", "unauthorized");
   const event = header("x-github-event");
   const deliveryId = header("x-github-delivery");
-  if (event === undefined || deliveryId === undefined)
-    return {
-      status: 400,
-      body: { message: "missing X-GitHub-Event or X-GitHub-Delivery" },
-      outcome: "bad_request",
-    };
-  if (event === "ping") return { status: 200, body: { message: "pong" }, outcome: "ignored" };
-  if (event !== "workflow_job")
-    return { status: 202, body: { message: `ignored ${event} event` }, outcome: "ignored" };
+  if (event === undefined || deliveryId === undefined || deliveryId === "")
+    return answer(400, "missing X-GitHub-Event or X-GitHub-Delivery", "bad_request");
+  if (event === "ping") return answer(200, "pong", "ignored");
+  if (event !== "workflow_job") return answer(202, `ignored ${event} event`, "ignored");
   let body: unknown;
   try {
     body = JSON.parse(payloadText(request.rawBody, header("content-type")));
   } catch {
-    return { status: 400, body: { message: "body is not valid JSON" }, outcome: "bad_request" };
+    return answer(400, "body is not valid JSON", "bad_request");
   }
   const parsed = parseWorkflowJobEvent(body);
-  if (!parsed.ok) return { status: 400, body: { message: parsed.error }, outcome: "bad_request" };
+  if (!parsed.ok) return answer(400, parsed.error, "bad_request");
   const { job, repository } = parsed.event;
   const status = STATUS_BY_ACTION[parsed.event.action];
-  if (status === null)
-    return { status: 202, body: { message: `ignored action ${parsed.event.rawAction}` }, outcome: "ignored" };
+  if (status === null) return answer(202, `ignored action ${parsed.event.rawAction}`, "ignored");
   const match = matchJob(job.labels, deps.rules);
   const log = deps.log.child({ delivery: deliveryId, repo: repository.fullName, githubJob: job.id });
   if (match.kind === "ignore") {
     log.debug({ reason: match.reason }, "job is not for this executor");
-    return { status: 202, body: { message: "ignored: labels do not match" }, outcome: "ignored" };
+    return answer(202, "ignored: labels do not match", "ignored");
   }
   if (match.kind === "reject") {
     const key = `${repository.fullName.toLowerCase()}#${job.id}#${job.runAttempt}`;
     if (deps.warnedJobs === undefined || !deps.warnedJobs.has(key)) {
-      deps.warnedJobs?.add(key);
       if (deps.warnedJobs !== undefined && deps.warnedJobs.size > 10_000) deps.warnedJobs.clear();
+      deps.warnedJobs?.add(key);
       log.warn(
         { url: job.htmlUrl, labels: job.labels, reason: match.reason },
         "ignoring job that cannot be matched",
       );
     }
-    return { status: 202, body: { message: `ignored: ${match.reason}` }, outcome: "rejected" };
+    return answer(202, `ignored: ${match.reason}`, "rejected");
   }
   const observed: ObservedJob = {
     repo: repository.fullName,
@@ -109,14 +106,65 @@ export async function handleWebhook(
     runnerName: job.runnerName,
     spec: match.spec,
   };
-  const result = await deps.record(deliveryId, observed);
-  log.info(
-    { action: parsed.event.action, image: match.spec.image, duplicate: result === "duplicate" },
-    "workflow job",
-  );
+  return { kind: "job", deliveryId, job: observed, log };
+}
+
+/** A delivery straight from GitHub. */
+export async function handleWebhook(
+  request: WebhookRequest,
+  deps: WebhookHandlerDeps,
+): Promise<WebhookResponse> {
+  const interpretation = await interpret(request, deps);
+  if (interpretation.kind === "answer") return interpretation.response;
+  const { deliveryId, job, log } = interpretation;
+  const result = await deps.record(deliveryId, job);
+  log.info({ status: job.status, image: job.spec.image, duplicate: result === "duplicate" }, "workflow job");
   return {
     status: 202,
     body: { message: result === "duplicate" ? "duplicate delivery" : "accepted" },
+    outcome: result === "duplicate" ? "duplicate" : "accepted",
+  };
+}
+
+/**
+ * A delivery forwarded by tart-router (src/router/router-protocol.ts): same checks, but a new
+ * queued job is recorded only if this host can start a VM for it now; otherwise the answer is
+ * `full` and the router tries another host.
+ */
+export async function handleForwardedWebhook(
+  request: WebhookRequest,
+  deps: WebhookHandlerDeps & { admit: (job: ObservedJob) => boolean; capacity: () => CapacitySummary },
+): Promise<WebhookResponse> {
+  const interpretation = await interpret(request, deps);
+  const forwardAnswer = (result: ForwardResult, message: string): ForwardAnswer => ({
+    result,
+    message,
+    capacity: deps.capacity(),
+  });
+  if (interpretation.kind === "answer") {
+    const { response } = interpretation;
+    if (response.status >= 400) return response;
+    return {
+      ...response,
+      status: 200,
+      body: { ...forwardAnswer("ignored", String(response.body["message"])) },
+    };
+  }
+  const { deliveryId, job, log } = interpretation;
+  if (job.status === "queued" && !deps.admit(job)) {
+    log.debug("forwarded job refused: host is full");
+    return { status: 200, body: { ...forwardAnswer("full", "no free slot") }, outcome: "ignored" };
+  }
+  const result = await deps.record(deliveryId, job);
+  log.info(
+    { status: job.status, image: job.spec.image, forwarded: true, duplicate: result === "duplicate" },
+    "workflow job",
+  );
+  const kind: ForwardResult =
+    result === "duplicate" ? "duplicate" : job.status === "queued" ? "accepted" : "recorded";
+  return {
+    status: 200,
+    body: { ...forwardAnswer(kind, kind) },
     outcome: result === "duplicate" ? "duplicate" : "accepted",
   };
 }

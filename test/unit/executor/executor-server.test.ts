@@ -27,6 +27,7 @@ function setup(options: { failRecord?: boolean } = {}) {
     status: () => {
       throw new Error("not used");
     },
+    forwarded: null,
     handleWebhook: (request) =>
       handleWebhook(request, {
         secret: SECRET,

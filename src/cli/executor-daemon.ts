@@ -18,6 +18,7 @@ import { Executor } from "../executor/executor.js";
 import { buildExecutorServer } from "../executor/executor-server.js";
 import { admits, capacitySummary, executorStatus } from "../executor/executor-status.js";
 import type { ConnectGuestPort } from "../executor/guest-port.js";
+import { JobTimelines } from "../executor/job-timelines.js";
 import { LedgerStore } from "../executor/ledger-store.js";
 import type { Capacity, ObservedJob, ReconcilePolicy } from "../executor/model.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
@@ -43,6 +44,7 @@ export interface ExecutorDaemon {
   readonly url: string;
   readonly executor: Executor;
   readonly metrics: ExecutorMetrics;
+  readonly timelines: JobTimelines;
   /** Tears all VMs down and stops the server. */
   close(reason: string): Promise<void>;
 }
@@ -153,7 +155,9 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   };
 
   const store = LedgerStore.open(path.join(stateDir, "ledger"));
+  const timelines = new JobTimelines();
   const executor: Executor = new Executor({
+    onEvent: (event, ledger) => timelines.apply(event, ledger),
     store,
     clock,
     random,
@@ -242,6 +246,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     url: address,
     executor,
     metrics,
+    timelines,
     close: async (reason) => {
       await server.close();
       await executor.stop(reason);

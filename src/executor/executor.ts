@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { LedgerStore } from "./ledger-store.js";
-import type { Action, Capacity, LedgerEvent, ObservedJob, ReconcilePolicy, VmSpec } from "./model.js";
+import type { Action, Capacity, Ledger, LedgerEvent, ObservedJob, ReconcilePolicy, VmSpec } from "./model.js";
 import { jobKey } from "./model.js";
 import { reconcile } from "./reconciler.js";
 import { formatVmName } from "./vm-name.js";
@@ -31,6 +31,8 @@ export interface ExecutorDeps {
   readonly removeOrphanVm: (name: string) => Promise<void>;
   readonly onGiveUp?: (job: { key: string; htmlUrl: string | null; reason: string }) => void;
   readonly reconcileIntervalMs?: number;
+  /** Told about every event after it is applied (timelines, status pages). */
+  readonly onEvent?: (event: LedgerEvent, ledger: Ledger) => void;
 }
 
 export type RecordResult = "recorded" | "duplicate";
@@ -65,7 +67,10 @@ export class Executor {
   async recordJob(deliveryId: string, job: ObservedJob): Promise<RecordResult> {
     const existing = this.ledger.jobs.get(jobKey(job.repo, job.jobId, job.runAttempt));
     if (existing?.deliveries.includes(deliveryId) === true) return "duplicate";
-    await this.#deps.store.append({ type: "job-observed", at: this.#deps.clock.now(), deliveryId, job });
+    const event: LedgerEvent = { type: "job-observed", at: this.#deps.clock.now(), deliveryId, job };
+    const durable = this.#deps.store.append(event);
+    this.#deps.onEvent?.(event, this.ledger);
+    await durable;
     this.schedule();
     return "recorded";
   }
@@ -197,6 +202,7 @@ export class Executor {
     this.#deps.store.append(event).catch((error: unknown) => {
       this.#deps.log.error({ err: error }, "could not write the ledger journal");
     });
+    this.#deps.onEvent?.(event, this.ledger);
   }
 
   /** Lifecycle tasks report through here. */

@@ -115,8 +115,11 @@ export class JobTimelines {
       if (oldest !== undefined) {
         this.#jobSteps.delete(oldest);
         this.#jobUrls.delete(oldest);
-        for (const [vm, forJob] of this.#vmJob)
-          if (forJob === oldest) (this.#vmJob.delete(vm), this.#vmSteps.delete(vm));
+        for (const [vm, forJob] of this.#vmJob) {
+          if (forJob !== oldest) continue;
+          this.#vmJob.delete(vm);
+          this.#vmSteps.delete(vm);
+        }
       }
     }
   }

@@ -39,11 +39,13 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): Ledger {
         servingJob: null,
         runnerId: null,
         unneededSince: null,
+        tookJob: false,
+        failure: null,
       });
     case "vm-phase":
       return setPhase(ledger, event.vm, event.phase, event.at, event.runnerId);
     case "vm-failed":
-      return failVm(ledger, event.vm, event.at);
+      return failVm(ledger, event.vm, event.at, event.reason);
     case "vm-gone": {
       if (!ledger.vms.has(event.vm)) return ledger;
       const vms = new Map(ledger.vms);
@@ -156,14 +158,21 @@ function bindRunner(ledger: Ledger, key: string, o: ObservedJob, at: number): Le
   const vm = ledger.vms.get(o.runnerName);
   if (vm === undefined || (vm.servingJob !== null && vm.servingJob !== key)) return ledger;
   if (vm.phase === "tearing-down") {
-    return vm.servingJob === key ? ledger : withVm(ledger, { ...vm, servingJob: key });
+    return vm.servingJob === key ? ledger : withVm(ledger, { ...vm, servingJob: key, tookJob: true });
   }
   if (vm.phase === "busy") {
     // Keep phaseSince: the busy clock started when the runner said "Running job".
     if (vm.servingJob === key) return ledger;
-    return withVm(ledger, { ...vm, servingJob: key, unneededSince: null });
+    return withVm(ledger, { ...vm, servingJob: key, tookJob: true, unneededSince: null });
   }
-  return withVm(ledger, { ...vm, servingJob: key, phase: "busy", phaseSince: at, unneededSince: null });
+  return withVm(ledger, {
+    ...vm,
+    servingJob: key,
+    tookJob: true,
+    phase: "busy",
+    phaseSince: at,
+    unneededSince: null,
+  });
 }
 
 function setPhase(
@@ -186,39 +195,31 @@ function setPhase(
     // A repeated report of the same phase must not restart that phase's deadline.
     phaseSince: phase === vm.phase ? vm.phaseSince : at,
     unneededSince: phase === "busy" ? null : vm.unneededSince,
+    tookJob: vm.tookJob || phase === "busy",
   });
 }
 
 /**
  * A VM failure counts one attempt against the job the VM was made for, at most once per VM and
  * whatever the order of `vm-phase tearing-down` and `vm-failed` (the effects shell may report
- * either first, and a replayed journal may repeat them). The fixed types have no per-VM failure
- * field, so the failure is remembered on the job, in its list of facts already seen
- * (`deliveries`), as a marker that no GitHub delivery GUID can equal. The marker is written even
- * when the failure does not count, because the VM's state that decided so (busy) is gone once it
- * is tearing down.
+ * either first, and a replayed journal may repeat them): the VM remembers its failure.
  */
-function failVm(ledger: Ledger, name: string, at: number): Ledger {
+function failVm(ledger: Ledger, name: string, at: number, reason: string): Ledger {
   const vm = ledger.vms.get(name);
-  if (vm === undefined) return ledger;
-  const torn =
-    vm.phase === "tearing-down" ? ledger : withVm(ledger, { ...vm, phase: "tearing-down", phaseSince: at });
-  const job = torn.jobs.get(vm.forJob);
-  const marker = failureMarker(vm);
-  if (job === undefined || job.deliveries.includes(marker)) return torn;
-  const deliveries = [...job.deliveries, marker].slice(-MAX_DELIVERIES);
-  return withJob(torn, { ...job, deliveries, attempts: job.attempts + (countsAttempt(vm, job) ? 1 : 0) });
+  if (vm === undefined || vm.failure !== null) return ledger;
+  const failed = withVm(ledger, {
+    ...vm,
+    failure: { reason, at },
+    ...(vm.phase === "tearing-down" ? {} : { phase: "tearing-down" as const, phaseSince: at }),
+  });
+  const job = failed.jobs.get(vm.forJob);
+  if (job === undefined || !countsAttempt(vm, job)) return failed;
+  return withJob(failed, { ...job, attempts: job.attempts + 1 });
 }
 
 /** A runner that took a job (known from the webhook or from its own log) did not fail its job. */
 function countsAttempt(vm: VmRecord, job: JobRecord): boolean {
-  const tookJob = vm.servingJob !== null || vm.phase === "busy";
-  return !tookJob && job.givenUp === null && (job.status === "queued" || job.status === "waiting");
-}
-
-/** Names the VM incarnation, so that a later VM reusing a name still counts. */
-function failureMarker(vm: Pick<VmRecord, "name" | "createdAt">): string {
-  return `vm-failed:${vm.name}@${vm.createdAt}`;
+  return !vm.tookJob && job.givenUp === null && (job.status === "queued" || job.status === "waiting");
 }
 
 function withVm(ledger: Ledger, vm: VmRecord): Ledger {

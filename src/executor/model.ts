@@ -1,7 +1,7 @@
 /**
  * The executor's ledger model: what it knows about jobs and VMs, the events that change it,
  * and the actions the pure reconciler asks the effects shell to carry out.
- * See ../../docs/architecture.md for the rules.
+ * See ../../docs/reconciler.md for the rules.
  */
 
 /** GitHub's workflow_job statuses that we track. `completed` is final. */
@@ -64,6 +64,10 @@ export interface VmRecord {
   readonly runnerId: number | null;
   /** When the reconciler found that no queued job needs this VM, or null while it is needed. */
   readonly unneededSince: number | null;
+  /** True once its runner took a job (from the webhook or its own log); survives tearing-down. */
+  readonly tookJob: boolean;
+  /** Why the VM failed, once a `vm-failed` arrived (at most one counts, in either event order). */
+  readonly failure: { readonly reason: string; readonly at: number } | null;
 }
 
 export interface Ledger {

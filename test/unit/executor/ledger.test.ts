@@ -169,6 +169,8 @@ describe("VM events", () => {
       servingJob: null,
       runnerId: null,
       unneededSince: null,
+      tookJob: false,
+      failure: null,
     });
     expect(applyEvent(base, vmStarted("vm-a", 2, 9))).toBe(base);
   });
@@ -244,9 +246,9 @@ describe("vm-failed", () => {
     expect(applyEvent(once, failed)).toBe(once);
   });
 
-  it("remembers the counted failure on the job, so a journal replay cannot count it again", () => {
+  it("remembers the failure on the VM, so a journal replay cannot count it again", () => {
     const once = applyEvent(base, failed);
-    expect(job(once, 1).deliveries).toContain("vm-failed:vm-a@0");
+    expect(vm(once, "vm-a").failure).toEqual({ reason: failed.reason, at: failed.at });
     const replayed = fold([vmPhase("vm-a", "tearing-down", 12), failed], once);
     expect(job(replayed, 1).attempts).toBe(1);
   });

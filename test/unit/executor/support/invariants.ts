@@ -57,11 +57,10 @@ function check(ok: boolean, message: string): void {
  * against which job record.
  */
 export function createInvariants(): Observer {
-  const seenFailures = new Set<string>();
   return {
     onEvent(before: Ledger, event: LedgerEvent, after: Ledger): void {
       checkEvent(before, event, after);
-      checkAttempts(before, event, after, seenFailures);
+      checkAttempts(before, event, after);
     },
     onPass(state: ReconcileInput, actions: readonly Action[]): void {
       checkActions(state, actions);
@@ -97,16 +96,11 @@ function checkEvent(before: Ledger, event: LedgerEvent, after: Ledger): void {
 }
 
 /**
- * Attempts grow only by a vm-failed, by one, for a VM that had not taken a job and was made for a
- * job still waiting for a runner, and only for the first failure report of that VM incarnation
- * (in either order relative to its tearing-down).
+ * Attempts grow only by a vm-failed, by one, for a VM that had not taken a job and had not failed
+ * before, made for a job still waiting for a runner (in either order relative to its tearing-down).
  */
-function checkAttempts(before: Ledger, event: LedgerEvent, after: Ledger, seen: Set<string>): void {
-  if (event.type === "job-pruned") {
-    for (const id of [...seen]) if (id.startsWith(`${event.job}|`)) seen.delete(id);
-  }
+function checkAttempts(before: Ledger, event: LedgerEvent, after: Ledger): void {
   const vm = event.type === "vm-failed" ? before.vms.get(event.vm) : undefined;
-  const id = vm === undefined ? "" : `${vm.forJob}|${vm.name}@${vm.createdAt}`;
   for (const [key, job] of after.jobs) {
     const old = before.jobs.get(key);
     if (old === undefined) continue;
@@ -114,16 +108,12 @@ function checkAttempts(before: Ledger, event: LedgerEvent, after: Ledger, seen: 
     const countable =
       vm !== undefined &&
       vm.forJob === key &&
-      vm.servingJob === null &&
-      vm.phase !== "busy" &&
+      !vm.tookJob &&
+      vm.failure === null &&
       old.givenUp === null &&
-      (old.status === "queued" || old.status === "waiting") &&
-      !seen.has(id);
-    // A job whose bounded list of seen facts is full may have forgotten an old failure.
-    if (old.deliveries.length < 20) check(delta === (countable ? 1 : 0), `${key} attempts moved by ${delta}`);
-    else check(delta === 0 || (delta === 1 && vm !== undefined), `${key} attempts moved by ${delta}`);
+      (old.status === "queued" || old.status === "waiting");
+    check(delta === (countable ? 1 : 0), `${key} attempts moved by ${delta}`);
   }
-  if (vm !== undefined && before.jobs.has(vm.forJob)) seen.add(id);
 }
 
 /** Same ledger content, maps filled in the opposite order. */

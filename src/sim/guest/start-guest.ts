@@ -1,0 +1,55 @@
+/**
+ * Boots the guest side of a simulated VM: prepares its disk, starts its sshd on the VM's
+ * loopback address, and watches for the guest powering itself off. `close()` is the power cut:
+ * connections drop and every process the guest started dies, however it was detached.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import { fireFault } from "../faults.js";
+import { readSimConfig } from "../sim-config.js";
+import type { StartGuest } from "./guest-contract.js";
+import { guestPaths } from "./guest-paths.js";
+import { guestMarker } from "./guest-session-env.js";
+import { installGuestBin } from "./install-guest-bin.js";
+import { killProcessesWithEnv } from "./kill-guest-processes.js";
+import type { GuestSsh } from "./listen-guest-ssh.js";
+import { listenGuestSsh } from "./listen-guest-ssh.js";
+import { loadHostKey } from "./load-host-key.js";
+import { watchPowerOff } from "./watch-power-off.js";
+
+export const startGuest: StartGuest = async (options) => {
+  const { vmName, vmDir, simDir, username, log } = options;
+  const config = readSimConfig(simDir);
+  const paths = guestPaths(vmDir, username);
+  mkdirSync(paths.home, { recursive: true });
+  mkdirSync(paths.tmpDir, { recursive: true });
+  installGuestBin(paths.root);
+  // A marker left by the previous boot of this disk (or copied by a clone) is not a new request.
+  rmSync(paths.powerOffMarker, { force: true });
+  const hostKey = loadHostKey(paths.hostKey);
+
+  // Faults are decided once per boot, so their `times` counts affected VMs.
+  const refuse = fireFault(simDir, config, "sshRefuse", vmName) !== undefined;
+  const rejectAll = fireFault(simDir, config, "sshAuthFail", vmName) !== undefined;
+  const dropAfterMs = fireFault(simDir, config, "sshDrop", vmName)?.afterMs;
+
+  let ssh: GuestSsh | undefined;
+  if (refuse) log("sshd: not listening (fault sshRefuse)");
+  else {
+    const guest = { vmName, vmDir, username, paths };
+    ssh = await listenGuestSsh({ ...options, guest, hostKey, rejectAll, dropAfterMs });
+  }
+
+  const powerWatch = watchPowerOff(paths.powerOffMarker, config.delays.shutdownMs, (reason) => {
+    log(`guest: powering off (${reason})`);
+    options.onPowerOff(reason);
+  });
+
+  let closing: Promise<void> | undefined;
+  const powerCut = async (): Promise<void> => {
+    powerWatch.stop();
+    const sshClosed = ssh?.close();
+    await killProcessesWithEnv(guestMarker(vmName));
+    await sshClosed;
+  };
+  return { close: () => (closing ??= powerCut()) };
+};

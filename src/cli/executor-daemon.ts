@@ -75,11 +75,13 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       onRequest: (event) => {
         metrics.githubRequest(event.outcome);
         if (event.rateLimitRemaining !== null) metrics.githubRateLimitRemaining(event.rateLimitRemaining);
-        if (event.outcome !== "ok")
-          log.warn(
-            { method: event.method, route: event.route, status: event.status },
-            "GitHub request failed",
-          );
+        if (event.outcome === "ok") return;
+        // 404/409/422 are answers the client handles (gone, taken, busy); the rest an operator should see.
+        const expected = event.outcome === "client_error" && event.status !== 401 && event.status !== 403;
+        log[expected ? "debug" : "warn"](
+          { method: event.method, route: event.route, status: event.status },
+          "GitHub request failed",
+        );
       },
     },
   });

@@ -30,7 +30,7 @@ export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
     keepAliveTimeout: 5_000,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
   });
   // Keep the exact bytes: the signature covers them, not a re-serialised object.

@@ -169,8 +169,23 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     ]).finally(() => onlineTimer.abort());
     // Now idle or busy: the VM ends when the guest powers off after the runner's one job, or on teardown.
     const busyStarted = clock.now();
-    await Promise.race([run.exited, abortPromise(signal)]);
-    if (!served && !signal.aborted) failure = `VM stopped without serving a job: ${lastLine(logFile)}`;
+    // The runner's exit (seen in its log) ends the VM's life at once; the guest powering itself
+    // off afterwards is only the fallback for when the log stream is lost.
+    const runnerExit = follow.then(
+      (result) => result,
+      () => new Promise<never>(() => undefined),
+    );
+    const ended = await Promise.race([
+      run.exited.then(() => ({ by: "vm stopped" as const, exitCode: null })),
+      runnerExit.then((result) => ({ by: "runner exited" as const, exitCode: result.exitCode })),
+      abortPromise(signal),
+    ]);
+    log.info({ endedBy: ended.by, runnerExitCode: ended.exitCode }, "runner finished");
+    if (!served && !signal.aborted)
+      failure =
+        ended.by === "vm stopped"
+          ? `VM stopped without serving a job: ${lastLine(logFile)}`
+          : `runner exited without taking a job (exit ${ended.exitCode ?? "unknown"}); see ${logFile}`;
     if (served) deps.observe("job_run", (clock.now() - busyStarted) / 1000);
   } catch (error) {
     if (signal.aborted && signal.reason instanceof TeardownRequest) {

@@ -63,6 +63,8 @@ export class GitHubClient {
     this.#Client = Octokit.plugin(requestPolicyPlugin(policy)).defaults({
       baseUrl: options.apiUrl,
       userAgent: options.userAgent,
+      // Octokit would print every failed request to the console; the policy's onRequest reports them.
+      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     });
     this.#app = new App({ appId: options.appId, privateKey: options.privateKeyPem, Octokit: this.#Client });
     this.#tokens = new InstallationTokenCache({

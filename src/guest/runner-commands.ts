@@ -28,7 +28,7 @@ export function installRunnerCommand(runnerDir: string): string {
   return `mkdir -p ${dir} && tar -xzf - -C ${dir}`;
 }
 
-// Polls (once a second, no busy-wait) and prints only what is new, by byte offset, so nothing is
+// Polls (five times a second, no busy-wait) and prints only what is new, by byte offset, so nothing is
 // lost or repeated when the runner ends between two polls; tail -F would have to be killed at an
 // arbitrary point. The exit file is checked *before* the size is read: once it exists, the log
 // is complete. The marker goes on a line of its own even if the log lacks a final newline.
@@ -45,7 +45,7 @@ const followScript = [
   "    fi",
   "  fi",
   '  if [ "$finished" = 1 ]; then break; fi',
-  "  sleep 1",
+  "  sleep 0.2",
   "done",
   'if [ -s "$log" ] && [ -n "$(tail -c 1 "$log")" ]; then echo; fi',
   `echo "${RUNNER_EXIT_MARKER} $(cat "$exit_file")"`,

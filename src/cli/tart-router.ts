@@ -1,0 +1,61 @@
+/**
+ * `tart-router`: the daemon (default command), `check-config`. The only place that reads
+ * process.env and argv, installs signal handlers and sets the exit code.
+ */
+import { Command, Option } from "commander";
+import { ConfigError, CONFIG_EXIT_CODE, LOG_LEVELS, maskRouterSecrets } from "../config/index.js";
+import { createLogger } from "../observability/logger.js";
+import { createSecretRegistry } from "../observability/secret-registry.js";
+import { packageVersion } from "./package-version.js";
+import { loadRouterConfigForCli } from "./router-config-for-cli.js";
+import { startRouterDaemon } from "./router-daemon.js";
+import { handleShutdownSignals } from "./shutdown-signals.js";
+
+const program = new Command("tart-router")
+  .description(
+    "Receives GitHub workflow_job webhooks and hands each job to the best tart-executor with room.",
+  )
+  .version(packageVersion())
+  .option(
+    "-c, --config <path>",
+    "configuration file (default: $TART_ROUTER_CONFIG, ~/tart-router.yaml, $HOMEBREW_PREFIX/etc/tart-router.yaml)",
+  )
+  .addOption(new Option("--log-level <level>", "log level (overrides logging.level)").choices(LOG_LEVELS))
+  .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
+    const { config, path } = loadRouterConfigForCli(options.config);
+    const secrets = createSecretRegistry();
+    for (const secret of [config.webhookSecret, config.executorToken, config.apiToken])
+      if (secret !== undefined) secrets.add(secret);
+    const log = createLogger({
+      level: options.logLevel ?? config.logging.level,
+      pretty: process.stdout.isTTY,
+      base: { service: "tart-router", hostname: config.hostname },
+      secrets,
+    });
+    log.info({ config: path, stateDirectory: config.stateDirectory }, "starting tart-router");
+    const daemon = await startRouterDaemon({ config, log });
+    handleShutdownSignals({ log, shutdown: (reason) => daemon.close(reason) });
+  });
+
+program
+  .command("check-config")
+  .description("validate the configuration and print it with secrets masked")
+  .option("-c, --config <path>", "configuration file")
+  .action((options: { config?: string }) => {
+    const { config, path } = loadRouterConfigForCli(
+      options.config ?? program.opts<{ config?: string }>().config,
+    );
+    process.stdout.write(`# ${path}: valid\n${JSON.stringify(maskRouterSecrets(config), null, 2)}\n`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.format()}\n`);
+    process.exitCode = CONFIG_EXIT_CODE;
+  } else {
+    process.stderr.write(`tart-router: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

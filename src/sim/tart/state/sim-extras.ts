@@ -1,0 +1,73 @@
+/**
+ * Knobs of the simulated tart that the shared `SimConfig` schema does not (yet) have, read from
+ * the same `<simDir>/config.json` (the shared schema ignores unknown keys):
+ *
+ *   "tartSim": { "hostDiskGB": 500 }   simulated capacity of the volume holding TART_HOME; when set,
+ *                                      pull and clone auto-prune the OCI cache as real tart does
+ *   "faults": {
+ *     "auxStorageLock":   { match?, times? }             `tart run` fails to start: "Failed to lock auxiliary storage."
+ *     "leasesUnreadable": { match?, times? }             `tart ip` (dhcp) finds the leases file malformed
+ *     "pullNetworkError": { match?, times?, failures }   blob downloads fail `failures` times (retried up to 5 attempts)
+ *   }
+ */
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { withLock } from "../../faults.js";
+
+const faultBase = { match: z.string().optional(), times: z.number().int().positive().optional() };
+
+const extrasSchema = z.object({
+  tartSim: z.object({ hostDiskGB: z.number().positive().optional() }).default({}),
+  faults: z
+    .object({
+      auxStorageLock: z.object(faultBase).optional(),
+      leasesUnreadable: z.object(faultBase).optional(),
+      pullNetworkError: z.object({ ...faultBase, failures: z.number().int().positive() }).optional(),
+    })
+    .default({}),
+});
+
+export type SimExtras = z.infer<typeof extrasSchema>;
+export type ExtraFaultName = keyof SimExtras["faults"];
+
+export function readSimExtras(dir: string): SimExtras {
+  let raw: unknown = {};
+  try {
+    raw = JSON.parse(readFileSync(path.join(dir, "config.json"), "utf8"));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  return extrasSchema.parse(raw);
+}
+
+/** Like `fireFault` of `src/sim/faults.ts`, for the extra faults (same counters file). */
+export function fireExtraFault<N extends ExtraFaultName>(
+  dir: string,
+  extras: SimExtras,
+  name: N,
+  subject: string,
+): NonNullable<SimExtras["faults"][N]> | undefined {
+  const fault = extras.faults[name];
+  if (fault === undefined) return undefined;
+  if (fault.match !== undefined && !subject.includes(fault.match)) return undefined;
+  const limit = fault.times;
+  if (limit === undefined) return fault;
+  const fired = withLock(dir, () => {
+    const file = path.join(dir, "faults-used.json");
+    let used: Record<string, number> = {};
+    try {
+      used = JSON.parse(readFileSync(file, "utf8")) as Record<string, number>;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    const count = used[name] ?? 0;
+    if (count >= limit) return false;
+    used[name] = count + 1;
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(used));
+    renameSync(tmp, file);
+    return true;
+  });
+  return fired ? fault : undefined;
+}

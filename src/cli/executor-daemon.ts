@@ -22,12 +22,19 @@ import { JobTimelines } from "../executor/job-timelines.js";
 import { LedgerStore } from "../executor/ledger-store.js";
 import type { Capacity, ObservedJob, ReconcilePolicy } from "../executor/model.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
-import { cleanUpAfterPreviousRun } from "../executor/startup-cleanup.js";
+import { redeliverMissedWebhooks } from "../executor/redeliver-missed-webhooks.js";
+import { recoverAfterRestart } from "../executor/restart-recovery.js";
+import { sweep } from "../executor/sweeper.js";
+import { teardownVm } from "../executor/vm-teardown.js";
 import { runVmLifecycle } from "../executor/vm-lifecycle.js";
 import type { VmSettings } from "../executor/vm-settings.js";
 import { handleForwardedWebhook, handleWebhook } from "../executor/webhook-handler.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
+
+const SWEEP_INTERVAL_MS = 60_000;
+/** How far back to look for failed deliveries at start (GitHub keeps them 3 days). */
+const REDELIVERY_WINDOW_MS = 6 * 3600_000;
 
 export interface ExecutorDaemonOptions {
   readonly config: ExecutorConfig;
@@ -45,7 +52,12 @@ export interface ExecutorDaemon {
   readonly executor: Executor;
   readonly metrics: ExecutorMetrics;
   readonly timelines: JobTimelines;
-  /** Tears all VMs down and stops the server. */
+  /** Stops starting VMs (running jobs go on); `resume` undoes it. */
+  drain(): void;
+  resume(): void;
+  /** Tears every VM down now (a second shutdown signal). */
+  abortAll(reason: string): void;
+  /** Drains (up to timeouts.drain), tears all VMs down and stops the server. */
   close(reason: string): Promise<void>;
 }
 
@@ -180,14 +192,18 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         emit: (event) => executor.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
       }).finally(() => pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep)),
-    removeOrphanVm: async (name) => {
-      await tart.stop(name, { timeoutSeconds: 10 }).catch(() => undefined);
-      await tart.delete(name).catch(() => undefined);
+    removeOrphanVm: async (name, runnerId) => {
+      const problems = await teardownVm(
+        { name, run: null, session: null, runnerId, findRunnerByName: runnerId === null },
+        { tart, github, clock, budgetMs: t.teardownMs },
+      );
+      for (const problem of problems) log.error({ vm: name, problem }, "teardown step failed");
     },
+    retryBackoffMs: config.retries.backoffMs,
     onGiveUp: () => metrics.job("given_up"),
   });
 
-  await cleanUpAfterPreviousRun({
+  const recovery = await recoverAfterRestart({
     tart,
     github,
     hostname: config.hostname,
@@ -196,6 +212,19 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     now: () => clock.now(),
     log,
   });
+  log.info(recovery, "recovered state from the previous run");
+  const sweepTimer = setInterval(() => {
+    sweep({
+      tart,
+      github,
+      hostname: config.hostname,
+      ledger: () => executor.ledger,
+      hasTask: (vm) => executor.hasTask(vm),
+      removeAdopted: (vm) => executor.removeAdopted(vm, "vm stopped"),
+      log,
+    }).catch((error: unknown) => log.warn({ err: error }, "sweep failed"));
+  }, SWEEP_INTERVAL_MS);
+  sweepTimer.unref();
 
   const status = () =>
     executorStatus({
@@ -244,14 +273,26 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
+  // Behind a router, the router recovers missed deliveries; standalone, we ask GitHub for them.
+  if (config.webhook.routerUrl === undefined)
+    void redeliverMissedWebhooks({
+      github,
+      ledger: executor.ledger,
+      sinceMs: clock.now() - REDELIVERY_WINDOW_MS,
+      log,
+    });
   return {
     url: address,
     executor,
     metrics,
     timelines,
+    drain: () => executor.setAccepting(false),
+    resume: () => executor.setAccepting(true),
+    abortAll: (reason) => executor.abortAll(reason),
     close: async (reason) => {
+      clearInterval(sweepTimer);
+      await executor.stop(reason, { drainMs: t.drainMs });
       await server.close();
-      await executor.stop(reason);
       store.close();
     },
   };

@@ -1,21 +1,29 @@
 /**
- * SIGTERM/SIGINT: stop taking work, tear VMs down, exit 0. A second signal exits at once (the
- * next start cleans up whatever was left).
+ * SIGTERM/SIGINT: stop taking work, let running jobs finish (up to the drain timeout), tear VMs
+ * down, exit 0. A second signal tears everything down at once; a third exits without waiting
+ * (the next start cleans up whatever was left).
  */
 import type { Logger } from "pino";
 
 export function handleShutdownSignals(options: {
   log: Logger;
   shutdown: (reason: string) => Promise<void>;
+  /** What a second signal does; without it, a second signal exits at once. */
+  abortAll?: (reason: string) => void;
 }): void {
-  let stopping = false;
+  let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      options.log.warn({ signal }, "second signal: exiting without waiting for teardown");
+    signals += 1;
+    if (signals === 2 && options.abortAll !== undefined) {
+      options.log.warn({ signal }, "second signal: tearing every VM down now");
+      options.abortAll(`second ${signal}`);
+      return;
+    }
+    if (signals > 1) {
+      options.log.warn({ signal }, "exiting without waiting for teardown");
       process.exit(130);
     }
-    stopping = true;
-    options.log.info({ signal }, "shutting down: tearing down VMs");
+    options.log.info({ signal }, "shutting down");
     options
       .shutdown(`shutdown (${signal})`)
       .then(() => {

@@ -56,7 +56,11 @@ const program = new Command("tart-executor")
       env: process.env,
       log,
     });
-    handleShutdownSignals({ log, shutdown: (reason) => daemon.close(reason) });
+    handleShutdownSignals({
+      log,
+      shutdown: (reason) => daemon.close(reason),
+      abortAll: (reason) => daemon.abortAll(reason),
+    });
   });
 
 program

@@ -27,8 +27,10 @@ export interface ExecutorDeps {
     forJob: string;
     signal: AbortSignal;
   }) => Promise<void>;
-  /** Removes a VM that has no lifecycle task in this process (left from before a restart). */
-  readonly removeOrphanVm: (name: string) => Promise<void>;
+  /** Removes a VM that has no lifecycle task in this process (adopted after a restart): VM and registration. */
+  readonly removeOrphanVm: (name: string, runnerId: number | null) => Promise<void>;
+  /** Wait before the next VM for a job whose VM failed: `backoffMs × 2^(attempts−1)`. */
+  readonly retryBackoffMs?: number;
   readonly onGiveUp?: (job: { key: string; htmlUrl: string | null; reason: string }) => void;
   readonly reconcileIntervalMs?: number;
   /** Told about every event after it is applied (timelines, status pages). */
@@ -102,14 +104,48 @@ export class Executor {
     for (const action of actions) this.#carryOut(action);
   }
 
-  /** Tears every VM down and waits for the teardowns (shutdown). */
-  async stop(reason: string): Promise<void> {
+  /**
+   * Graceful stop: no new VMs; VMs whose runner has not taken a job go at once (they could take
+   * new work); busy VMs may finish their job for up to `drainMs`; then everything is torn down.
+   * Jobs keep being recorded meanwhile, so nothing queued is lost across the restart.
+   */
+  async stop(reason: string, options: { drainMs?: number } = {}): Promise<void> {
     this.#accepting = false;
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    for (const task of this.#tasks.values()) task.controller.abort(new TeardownRequest(reason, false));
+    const deadline = this.#deps.clock.now() + (options.drainMs ?? 0);
+    for (const [vm, task] of this.#tasks)
+      if (this.ledger.vms.get(vm)?.phase !== "busy")
+        task.controller.abort(new TeardownRequest(reason, false));
+    while (this.#busyVms() > 0 && this.#deps.clock.now() < deadline) {
+      await Promise.race([
+        this.#deps.clock.sleep(250),
+        ...[...this.#tasks.values()].map((task) => task.done),
+      ]);
+      this.reconcileNow();
+    }
+    this.abortAll(reason);
     await Promise.allSettled([...this.#tasks.values()].map((task) => task.done));
+    await this.#waitForOrphanRemovals();
+    if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#stopped = true;
     this.#deps.store.flushSync();
+  }
+
+  /** Tears down every VM now (a second shutdown signal, or the end of the drain). */
+  abortAll(reason: string): void {
+    this.#accepting = false;
+    for (const task of this.#tasks.values())
+      if (!task.controller.signal.aborted) task.controller.abort(new TeardownRequest(reason, false));
+    for (const vm of this.ledger.vms.values())
+      if (!this.#tasks.has(vm.name) && vm.phase !== "tearing-down") this.#removeOrphan(vm.name, reason);
+  }
+
+  #busyVms(): number {
+    return [...this.ledger.vms.values()].filter((vm) => vm.phase === "busy").length;
+  }
+
+  async #waitForOrphanRemovals(): Promise<void> {
+    for (let waited = 0; this.#orphanRemovals.size > 0 && waited < 120_000; waited += 100)
+      await this.#deps.clock.sleep(100);
   }
 
   /** Number of lifecycle tasks running in this process. */
@@ -126,6 +162,7 @@ export class Executor {
     const now = this.#deps.clock.now();
     switch (action.type) {
       case "start-vm": {
+        if (this.#inBackoff(action.forJob, now)) return;
         const name = formatVmName(this.#deps.hostname, this.#deps.random);
         this.#record({
           type: "vm-started",
@@ -181,14 +218,35 @@ export class Executor {
   }
 
   readonly #orphanRemovals = new Set<string>();
+  readonly #lastFailure = new Map<string, number>();
+
+  /** True while a job whose last VM failed must wait before the next attempt. */
+  #inBackoff(job: string, now: number): boolean {
+    const failedAt = this.#lastFailure.get(job);
+    const attempts = this.ledger.jobs.get(job)?.attempts ?? 0;
+    if (failedAt === undefined || attempts === 0) return false;
+    const wait = (this.#deps.retryBackoffMs ?? 0) * 2 ** (attempts - 1);
+    return now - failedAt < wait;
+  }
+
+  /** Whether a lifecycle task for this VM runs in this process. */
+  hasTask(vm: string): boolean {
+    return this.#tasks.has(vm);
+  }
+
+  /** Removes a VM this process has no task for (adopted, or found stopped by the sweep). */
+  removeAdopted(vm: string, reason: string): void {
+    if (!this.#tasks.has(vm)) this.#removeOrphan(vm, reason);
+  }
 
   #removeOrphan(vm: string, reason: string): void {
     if (this.#orphanRemovals.has(vm)) return;
     this.#orphanRemovals.add(vm);
     this.#deps.log.info({ vm, reason }, "removing vm without a lifecycle task");
     this.#record({ type: "vm-phase", at: this.#deps.clock.now(), vm, phase: "tearing-down" });
+    const runnerId = this.ledger.vms.get(vm)?.runnerId ?? null;
     void this.#deps
-      .removeOrphanVm(vm)
+      .removeOrphanVm(vm, runnerId)
       .catch((error: unknown) => this.#deps.log.error({ vm, err: error }, "removing vm failed"))
       .finally(() => {
         this.#orphanRemovals.delete(vm);
@@ -207,6 +265,10 @@ export class Executor {
 
   /** Lifecycle tasks report through here. */
   emit(event: LedgerEvent): void {
+    if (event.type === "vm-failed") {
+      const forJob = this.ledger.vms.get(event.vm)?.forJob;
+      if (forJob !== undefined) this.#lastFailure.set(forJob, event.at);
+    }
     this.#record(event);
     this.schedule();
   }

@@ -33,6 +33,15 @@ export interface GitHubRunner {
 const runnerSchema = z.object({ id: z.number(), name: z.string(), status: z.string(), busy: z.boolean() });
 const tokenSchema = z.object({ token: z.string(), expires_at: z.string() });
 const jitSchema = z.object({ runner: runnerSchema, encoded_jit_config: z.string() });
+const deliveriesSchema = z.array(
+  z.object({
+    id: z.number(),
+    guid: z.string(),
+    delivered_at: z.string(),
+    status_code: z.number(),
+    event: z.string(),
+  }),
+);
 const downloadsSchema = z.array(
   z.object({
     os: z.string(),
@@ -214,6 +223,55 @@ export class GitHubClient {
     const entry = downloads.find((candidate) => candidate.os === os && candidate.architecture === arch);
     if (entry === undefined) throw new Error(`GitHub offers no runner download for ${os}/${arch}`);
     return { url: entry.download_url, filename: entry.filename, sha256: entry.sha256_checksum ?? null };
+  }
+
+  /**
+   * The App's `workflow_job` deliveries since `sinceMs` that never got a 2xx in any attempt (one
+   * entry per delivery GUID, the newest attempt), oldest first (github-api.md §1.3).
+   */
+  async failedDeliveries(sinceMs: number): Promise<Array<{ id: number; guid: string; deliveredAt: number }>> {
+    const latest = new Map<string, { id: number; guid: string; deliveredAt: number; ok: boolean }>();
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page += 1) {
+      const response = await this.#app.octokit.request("GET /app/hook/deliveries", {
+        per_page: 100,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      const items = deliveriesSchema.parse(response.data);
+      let older = false;
+      for (const item of items) {
+        const deliveredAt = Date.parse(item.delivered_at);
+        if (deliveredAt < sinceMs) {
+          older = true;
+          continue;
+        }
+        if (item.event !== "workflow_job") continue;
+        const ok = item.status_code >= 200 && item.status_code < 300;
+        const seen = latest.get(item.guid);
+        if (seen === undefined) latest.set(item.guid, { id: item.id, guid: item.guid, deliveredAt, ok });
+        else
+          latest.set(item.guid, {
+            ...(deliveredAt > seen.deliveredAt
+              ? { id: item.id, deliveredAt }
+              : { id: seen.id, deliveredAt: seen.deliveredAt }),
+            guid: item.guid,
+            ok: seen.ok || ok,
+          });
+      }
+      cursor = /[?&]cursor=([^&>]+)[^>]*>;\s*rel="next"/.exec(String(response.headers.link ?? ""))?.[1];
+      if (older || cursor === undefined) break;
+    }
+    return [...latest.values()]
+      .filter((entry) => !entry.ok)
+      .map(({ id, guid, deliveredAt }) => ({ id, guid, deliveredAt }))
+      .sort((a, b) => a.deliveredAt - b.deliveredAt);
+  }
+
+  /** Asks GitHub to deliver a webhook again (same GUID). */
+  async redeliver(deliveryId: number): Promise<void> {
+    await this.#app.octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
+      delivery_id: deliveryId,
+    });
   }
 
   /** Sends a request with the installation token, refreshing it once if GitHub answers 401. */

@@ -1,0 +1,148 @@
+/**
+ * The text `tart-executor status` and `tart-router status` print: a header an operator can read
+ * in one glance (who, which version, taking work or not), the budget, then tables. Pure: the
+ * admin API's answers and the time in, lines out.
+ */
+import type { AdminJob, ExecutorAdminStatus, RouterAdminStatus } from "../admin/admin-port.js";
+import { formatAge, secondsSince } from "./status-age.js";
+import { jobTone, painter, phaseTone, type Paint, type Tone } from "./status-style.js";
+import { textTable } from "./status-text-table.js";
+
+export interface RenderOptions {
+  readonly color: boolean;
+  readonly nowMs: number;
+}
+
+/** More than this many jobs would push the VMs off an ordinary terminal; --json has them all. */
+const RECENT_JOBS = 10;
+
+export function renderExecutorStatus(
+  status: ExecutorAdminStatus,
+  jobs: readonly AdminJob[],
+  options: RenderOptions,
+): string {
+  const paint = painter(options.color);
+  const state: [string, Tone] = status.draining
+    ? ["draining", "yellow"]
+    : status.accepting
+      ? ["accepting", "green"]
+      : ["not accepting", "yellow"];
+  const budget = (used: number, limit: number | null, unit: string): string =>
+    limit === null ? `${used} ${unit} in use (no budget)` : `${used} of ${limit} ${unit} in use`;
+  const { slots, jobs: counts } = status;
+  const lines = [
+    header("tart-executor", status, state, options, paint),
+    `slots   ${slots.used} of ${slots.limit} in use, ${slots.free} free`,
+    `cpu     ${budget(status.cpu.used, status.cpu.limit, "cores")}`,
+    `memory  ${budget(status.memoryMiB.used, status.memoryMiB.limit, "MiB")}`,
+    `jobs    ${counts.queued} queued, ${counts.waiting} waiting, ${counts.inProgress} in progress, ${counts.givenUp} given up`,
+    "",
+  ];
+  if (status.vms.length === 0) lines.push("no VMs");
+  else
+    lines.push(
+      ...textTable(
+        ["VM", "PHASE", "IMAGE", "AGE", "JOB"],
+        status.vms.map((vm) => [
+          vm.name,
+          { text: vm.phase, tone: phaseTone(vm.phase) },
+          vm.image,
+          formatAge(vm.ageSeconds),
+          vm.servingJob ?? vm.forJob,
+        ]),
+        paint,
+      ),
+    );
+  lines.push("", paint("RECENT JOBS", "bold"));
+  if (jobs.length === 0) lines.push("no recent jobs");
+  else
+    lines.push(
+      ...textTable(
+        ["JOB", "NAME", "STATUS", "LAST STEP", "AGE"],
+        jobs.slice(0, RECENT_JOBS).map((job) => jobRow(job, options.nowMs)),
+        paint,
+      ),
+    );
+  if (jobs.length > RECENT_JOBS)
+    lines.push(paint(`… ${jobs.length - RECENT_JOBS} older jobs (--json lists all)`, "dim"));
+  return `${lines.join("\n")}\n`;
+}
+
+function jobRow(job: AdminJob, nowMs: number) {
+  const status =
+    job.givenUp !== null
+      ? "given up"
+      : job.status === "completed"
+        ? (job.conclusion ?? "completed")
+        : job.status;
+  const tone =
+    job.status === "completed" && job.conclusion === "success"
+      ? "green"
+      : jobTone(job.status, job.givenUp !== null);
+  const last = job.timeline.at(-1);
+  const lastAge = last === undefined ? null : secondsSince(last.at, nowMs);
+  const step =
+    last === undefined
+      ? "-"
+      : `${last.step}${last.detail === undefined ? "" : `: ${last.detail}`}${lastAge === null ? "" : `, ${formatAge(lastAge)} ago`}`;
+  const age = secondsSince(job.firstSeenAt, nowMs);
+  return [job.key, job.name, { text: status, tone }, step, age === null ? "-" : formatAge(age)];
+}
+
+export function renderRouterStatus(status: RouterAdminStatus, options: RenderOptions): string {
+  const paint = painter(options.color);
+  const state: [string, Tone] = status.accepting ? ["accepting", "green"] : ["draining", "yellow"];
+  const queued = status.queueDepth === 1 ? "1 job waits" : `${status.queueDepth} jobs wait`;
+  const lines = [
+    header("tart-router", status, state, options, paint),
+    `queue   ${queued} for a host with room`,
+    "",
+  ];
+  lines.push(
+    ...textTable(
+      ["HOST", "HEALTH", "PRIORITY", "VMS", "FREE", "JOBS", "LAST SEEN", "URL"],
+      status.hosts.map((host) => {
+        const seen = secondsSince(host.lastSeen, options.nowMs);
+        return [
+          host.hostname,
+          host.healthy ? { text: "healthy", tone: "green" } : { text: "unreachable", tone: "red" },
+          String(host.priority),
+          `${host.activeVirtualMachines}/${host.virtualMachineLimit}`,
+          String(host.freeSlots),
+          String(host.ownedJobs),
+          seen === null ? "never" : `${formatAge(seen)} ago`,
+          host.url,
+        ];
+      }),
+      paint,
+    ),
+    "",
+    paint("JOBS", "bold"),
+  );
+  if (status.jobs.length === 0) lines.push("no jobs");
+  else
+    lines.push(
+      ...textTable(
+        ["JOB", "STATUS", "HOST"],
+        status.jobs.map((job) => [
+          job.key,
+          { text: job.status, tone: jobTone(job.status, false) },
+          job.owner ?? "-",
+        ]),
+        paint,
+      ),
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+function header(
+  service: string,
+  status: { hostname: string; version: string; startedAt: string },
+  [state, tone]: [string, Tone],
+  options: RenderOptions,
+  paint: Paint,
+): string {
+  const up = secondsSince(status.startedAt, options.nowMs);
+  const uptime = up === null ? "" : `  up ${formatAge(up)}`;
+  return `${paint(`${service} ${status.hostname}`, "bold")}  v${status.version}  ${paint(state, tone)}${uptime}`;
+}

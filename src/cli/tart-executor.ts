@@ -4,7 +4,9 @@
  */
 import { Command, Option } from "commander";
 import { ConfigError, CONFIG_EXIT_CODE, LOG_LEVELS, maskSecrets } from "../config/index.js";
+import { createLogShipper } from "../observability/log-shipper.js";
 import { createLogger } from "../observability/logger.js";
+import { teeStream } from "../observability/tee-stream.js";
 import { createSecretRegistry } from "../observability/secret-registry.js";
 import { startExecutorDaemon } from "./executor-daemon.js";
 import { loadExecutorConfigForCli, readPrivateKey } from "./load-executor-config-for-cli.js";
@@ -33,9 +35,18 @@ const program = new Command("tart-executor")
       ...privateKeyPem.split("\n").filter((line) => line.length > 20 && !line.startsWith("-----")),
     ])
       if (secret !== undefined) secrets.add(secret);
+    const shipper =
+      config.loggingEndpoint === undefined
+        ? undefined
+        : createLogShipper({
+            endpoint: config.loggingEndpoint,
+            service: "tart-executor",
+            host: config.hostname,
+          });
     const log = createLogger({
       level: options.logLevel ?? config.logging.level,
       pretty: process.stdout.isTTY,
+      ...(shipper === undefined ? {} : { destination: teeStream(process.stdout, shipper.stream) }),
       base: { service: "tart-executor", hostname: config.hostname },
       secrets,
     });

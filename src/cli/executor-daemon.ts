@@ -129,7 +129,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     idleTimeoutMs: t.idleMs,
     maxAttempts: config.retries.maxAttempts,
     completedGraceMs: 60_000,
-    tombstoneMs: 24 * 3600_000,
+    tombstoneMs: t.tombstoneMs,
     phaseDeadlineMs: {
       cloning: t.pullMs + t.cloneMs + 60_000,
       booting: t.bootMs + 60_000,

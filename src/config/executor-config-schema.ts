@@ -49,6 +49,7 @@ const timeoutsSchema = z.strictObject({
   idle: durationSeconds(t.idle).optional(),
   teardown: durationSeconds(t.teardown).optional(),
   drain: durationSeconds(t.drain).optional(),
+  tombstone: durationSeconds(t.tombstone).optional(),
 });
 
 const retriesSchema = z.strictObject({

@@ -98,6 +98,8 @@ export interface ExecutorTimeouts {
   readonly idleMs: number;
   readonly teardownMs: number;
   readonly drainMs: number;
+  /** How long finished jobs are remembered, so late or repeated deliveries for them stay harmless. */
+  readonly tombstoneMs: number;
 }
 
 /** tart-executor.yaml, validated, with defaults applied, paths resolved and durations in milliseconds. */

@@ -25,6 +25,7 @@ export const EXECUTOR_DEFAULTS = {
     idle: 60,
     teardown: 120,
     drain: 3600,
+    tombstone: 86400,
   },
   retryMaxAttempts: 3,
   retryBackoffSeconds: 5,

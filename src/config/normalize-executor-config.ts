@@ -138,6 +138,7 @@ export function normalizeExecutorConfig(
       idleMs: secondsToMs(t.idle ?? d.idle),
       teardownMs: secondsToMs(t.teardown ?? d.teardown),
       drainMs: secondsToMs(t.drain ?? d.drain),
+      tombstoneMs: secondsToMs(t.tombstone ?? d.tombstone),
     },
     retries: {
       maxAttempts: raw.retries?.maxAttempts ?? D.retryMaxAttempts,

@@ -62,6 +62,7 @@ describe("executor config defaults", () => {
       idleMs: 60_000,
       teardownMs: 120_000,
       drainMs: 3_600_000,
+      tombstoneMs: 86_400_000,
     });
   });
 

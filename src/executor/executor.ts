@@ -148,6 +148,25 @@ export class Executor {
       await this.#deps.clock.sleep(100);
   }
 
+  /**
+   * An operator gave up on a job: it is not served any more, and the VMs started for it or
+   * serving it are torn down. False when the job is unknown.
+   */
+  cancelJob(key: string, reason: string): boolean {
+    const job = this.ledger.jobs.get(key);
+    if (job === undefined) return false;
+    if (job.givenUp === null && job.status !== "completed")
+      this.#record({ type: "job-given-up", at: this.#deps.clock.now(), job: key, reason });
+    for (const vm of this.ledger.vms.values()) {
+      if (vm.forJob !== key && vm.servingJob !== key) continue;
+      const task = this.#tasks.get(vm.name);
+      if (task === undefined) this.#removeOrphan(vm.name, reason);
+      else if (!task.controller.signal.aborted) task.controller.abort(new TeardownRequest(reason, false));
+    }
+    this.schedule();
+    return true;
+  }
+
   /** Number of lifecycle tasks running in this process. */
   get activeTasks(): number {
     return this.#tasks.size;

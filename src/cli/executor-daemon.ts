@@ -170,6 +170,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
 
   const store = LedgerStore.open(path.join(stateDir, "ledger"));
   const timelines = new JobTimelines();
+  const registration: { mode: "jit" | "token" } = { mode: "jit" };
   const executor: Executor = new Executor({
     onEvent: (event, ledger) => timelines.apply(event, ledger),
     store,
@@ -188,7 +189,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         clock,
         log,
         settings,
-        registration: { mode: "jit" },
+        registration,
         emit: (event) => executor.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
       }).finally(() => pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep)),

@@ -42,6 +42,7 @@ export interface VmLifecycleDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly settings: VmSettings;
+  /** Shared by all VMs; switches to "token" for good once GitHub shows it has no JIT endpoint. */
   readonly registration: { mode: "jit" | "token" };
   readonly emit: (event: LedgerEvent) => void;
   readonly observe: (phase: LifecyclePhaseMetric, seconds: number) => void;
@@ -223,13 +224,25 @@ async function requestRegistration(
   const labels = spec.labels.includes("self-hosted") ? spec.labels : ["self-hosted", ...spec.labels];
   if (deps.registration.mode === "jit") {
     const groupId = await deps.github.runnerGroupId(deps.settings.runnerGroup);
-    const jit = await deps.github.generateJitConfig({
-      name,
-      labels,
-      runnerGroupId: groupId,
-      workFolder: deps.settings.workFolder,
-    });
-    return { registration: { kind: "jit", encodedJitConfig: jit.encodedJitConfig }, runnerId: jit.runner.id };
+    try {
+      const jit = await deps.github.generateJitConfig({
+        name,
+        labels,
+        runnerGroupId: groupId,
+        workFolder: deps.settings.workFolder,
+      });
+      return {
+        registration: { kind: "jit", encodedJitConfig: jit.encodedJitConfig },
+        runnerId: jit.runner.id,
+      };
+    } catch (error) {
+      // GHES before 3.10 has no JIT endpoint: from now on, register with config.sh and a token.
+      if ((error as { status?: number }).status !== 404) throw error;
+      deps.registration.mode = "token";
+      deps.log.warn(
+        "this GitHub has no generate-jitconfig endpoint (GHES < 3.10): using registration tokens",
+      );
+    }
   }
   const token = await deps.github.createRegistrationToken();
   return {

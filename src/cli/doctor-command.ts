@@ -10,6 +10,11 @@ import {
   loadRouterConfig,
   resolveExecutorConfigPath,
   resolveRouterConfigPath,
+  type ExecutorConfig,
+  type LoadConfigDeps,
+  type ResolveConfigPathOptions,
+  type ResolvedConfigPath,
+  type RouterConfig,
 } from "../config/index.js";
 import type { ConfigLoad, DoctorDeps } from "../doctor/doctor-deps.js";
 import { runExecutorDoctor } from "../doctor/executor-doctor.js";
@@ -29,36 +34,43 @@ export interface DoctorCommandOptions {
   readonly deps?: DoctorDeps;
 }
 
-type Loader<T> = {
-  resolve: typeof resolveExecutorConfigPath;
-  load: (
-    path: string,
-    deps: { env: DoctorDeps["env"]; homedir: string; readFile: (p: string) => string },
-  ) => T;
-};
-
-function loadConfig<T>(loader: Loader<T>, flag: string | undefined, deps: DoctorDeps): ConfigLoad<T> {
+function loadConfig<T>(
+  resolve: (options: ResolveConfigPathOptions) => ResolvedConfigPath,
+  load: (path: string, deps: LoadConfigDeps) => T,
+  flag: string | undefined,
+  deps: DoctorDeps,
+): ConfigLoad<T> {
   let path: string | null = null;
   try {
     const env = { env: deps.env, homedir: deps.homedir };
-    path = loader.resolve({ ...env, exists: existsSync, ...(flag === undefined ? {} : { flag }) }).path;
-    return { path, config: loader.load(path, { ...env, readFile: (file) => readFileSync(file, "utf8") }) };
+    path = resolve({ ...env, exists: existsSync, ...(flag === undefined ? {} : { flag }) }).path;
+    return { path, config: load(path, { ...env, readFile: (file) => readFileSync(file, "utf8") }) };
   } catch (error) {
     if (error instanceof ConfigError) return { path, error };
     throw error;
   }
 }
 
+/** tart-executor.yaml as the daemon finds it: --config, $TART_EXECUTOR_CONFIG, ~, Homebrew's etc. */
+export function loadExecutorConfigForDoctor(
+  flag: string | undefined,
+  deps: DoctorDeps,
+): ConfigLoad<ExecutorConfig> {
+  return loadConfig(resolveExecutorConfigPath, loadExecutorConfig, flag, deps);
+}
+
+export function loadRouterConfigForDoctor(
+  flag: string | undefined,
+  deps: DoctorDeps,
+): ConfigLoad<RouterConfig> {
+  return loadConfig(resolveRouterConfigPath, loadRouterConfig, flag, deps);
+}
+
 export async function runExecutorDoctorCommand(options: DoctorCommandOptions): Promise<number> {
   const deps = options.deps ?? nodeDoctorDeps(options.env);
-  const config = loadConfig(
-    { resolve: resolveExecutorConfigPath, load: loadExecutorConfig },
-    options.configFlag,
-    deps,
-  );
   const checks = await runExecutorDoctor({
     ...deps,
-    config,
+    config: loadExecutorConfigForDoctor(options.configFlag, deps),
     resolveTart: (configured) => resolveTartExecutable(configured, deps.env["PATH"]),
     checkGitHub: checkGitHubApp,
   });
@@ -68,12 +80,10 @@ export async function runExecutorDoctorCommand(options: DoctorCommandOptions): P
 
 export async function runRouterDoctorCommand(options: DoctorCommandOptions): Promise<number> {
   const deps = options.deps ?? nodeDoctorDeps(options.env);
-  const config = loadConfig(
-    { resolve: resolveRouterConfigPath, load: loadRouterConfig },
-    options.configFlag,
-    deps,
-  );
-  const checks = await runRouterDoctor({ ...deps, config });
+  const checks = await runRouterDoctor({
+    ...deps,
+    config: loadRouterConfigForDoctor(options.configFlag, deps),
+  });
   options.write(formatDoctorReport(checks, { color: options.color }));
   return doctorExitCode(checks);
 }

@@ -13,6 +13,7 @@ import { GitHubClient } from "../github/github-client.js";
 import type { RunnerScope } from "../github/runner-scope.js";
 import { connectGuest } from "../guest/ssh-guest.js";
 import { createExecutorMetrics, type ExecutorMetrics } from "../observability/executor-metrics.js";
+import type { SecretRegistry } from "../observability/secret-registry.js";
 import { Tart } from "../tart/tart.js";
 import { Executor } from "../executor/executor.js";
 import { buildExecutorServer } from "../executor/executor-server.js";
@@ -45,6 +46,8 @@ export interface ExecutorDaemonOptions {
   readonly log: Logger;
   readonly clock?: Clock;
   readonly random?: () => number;
+  /** The logger's secret registry: secrets GitHub hands out at run time are added to it. */
+  readonly secrets?: SecretRegistry;
 }
 
 export interface ExecutorDaemon {
@@ -83,6 +86,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     scope: runnerScope(config),
     clock,
     userAgent: `tart-executor/${version}`,
+    onSecret: rememberSecret(options.secrets),
     retry: {
       onRequest: (event) => {
         metrics.githubRequest(event.outcome);
@@ -319,4 +323,15 @@ function tartEnvironment(
   if (config.tart.homeFolder !== undefined) result["TART_HOME"] = config.tart.homeFolder;
   result["CI"] = "1"; // plain progress lines instead of ANSI rewrites (tart-cli.md §5.15)
   return result;
+}
+
+/** Redacts run-time secrets from logs; keeps the newest 200 (older tokens and JIT configs are spent). */
+function rememberSecret(secrets: SecretRegistry | undefined): (value: string) => void {
+  const recent: string[] = [];
+  if (secrets === undefined) return () => undefined;
+  return (value) => {
+    secrets.add(value);
+    recent.push(value);
+    if (recent.length > 200) secrets.remove(recent.shift() ?? "");
+  };
 }

@@ -1,17 +1,16 @@
 /**
- * The text `tart-executor status` and `tart-router status` print: a header an operator can read
- * in one glance (who, which version, taking work or not), the budget, then tables. Pure: the
- * admin API's answers and the time in, lines out.
+ * The text `tart-executor status` prints: a header an operator can read in one glance (who,
+ * which version, taking work or not), the budget, the VMs and the recent jobs. Pure: the admin
+ * API's answers and the time in, lines out.
  */
-import type { AdminJob, ExecutorAdminStatus, RouterAdminStatus } from "../admin/admin-port.js";
+import type { AdminJob, ExecutorAdminStatus } from "../admin/admin-port.js";
 import { formatAge, secondsSince } from "./status-age.js";
-import { jobTone, painter, phaseTone, type Paint, type Tone } from "./status-style.js";
+import { statusHeader, type RenderOptions } from "./status-header.js";
+import { jobTone, painter, phaseTone, type Tone } from "./status-style.js";
 import { textTable } from "./status-text-table.js";
 
-export interface RenderOptions {
-  readonly color: boolean;
-  readonly nowMs: number;
-}
+export type { RenderOptions } from "./status-header.js";
+export { renderRouterStatus } from "./status-router-table.js";
 
 /** More than this many jobs would push the VMs off an ordinary terminal; --json has them all. */
 const RECENT_JOBS = 10;
@@ -31,7 +30,7 @@ export function renderExecutorStatus(
     limit === null ? `${used} ${unit} in use (no budget)` : `${used} of ${limit} ${unit} in use`;
   const { slots, jobs: counts } = status;
   const lines = [
-    header("tart-executor", status, state, options, paint),
+    statusHeader("tart-executor", status, state, options, paint),
     `slots   ${slots.used} of ${slots.limit} in use, ${slots.free} free`,
     `cpu     ${budget(status.cpu.used, status.cpu.limit, "cores")}`,
     `memory  ${budget(status.memoryMiB.used, status.memoryMiB.limit, "MiB")}`,
@@ -87,62 +86,4 @@ function jobRow(job: AdminJob, nowMs: number) {
       : `${last.step}${last.detail === undefined ? "" : `: ${last.detail}`}${lastAge === null ? "" : `, ${formatAge(lastAge)} ago`}`;
   const age = secondsSince(job.firstSeenAt, nowMs);
   return [job.key, job.name, { text: status, tone }, step, age === null ? "-" : formatAge(age)];
-}
-
-export function renderRouterStatus(status: RouterAdminStatus, options: RenderOptions): string {
-  const paint = painter(options.color);
-  const state: [string, Tone] = status.accepting ? ["accepting", "green"] : ["draining", "yellow"];
-  const queued = status.queueDepth === 1 ? "1 job waits" : `${status.queueDepth} jobs wait`;
-  const lines = [
-    header("tart-router", status, state, options, paint),
-    `queue   ${queued} for a host with room`,
-    "",
-  ];
-  lines.push(
-    ...textTable(
-      ["HOST", "HEALTH", "PRIORITY", "VMS", "FREE", "JOBS", "LAST SEEN", "URL"],
-      status.hosts.map((host) => {
-        const seen = secondsSince(host.lastSeen, options.nowMs);
-        return [
-          host.hostname,
-          host.healthy ? { text: "healthy", tone: "green" } : { text: "unreachable", tone: "red" },
-          String(host.priority),
-          `${host.activeVirtualMachines}/${host.virtualMachineLimit}`,
-          String(host.freeSlots),
-          String(host.ownedJobs),
-          seen === null ? "never" : `${formatAge(seen)} ago`,
-          host.url,
-        ];
-      }),
-      paint,
-    ),
-    "",
-    paint("JOBS", "bold"),
-  );
-  if (status.jobs.length === 0) lines.push("no jobs");
-  else
-    lines.push(
-      ...textTable(
-        ["JOB", "STATUS", "HOST"],
-        status.jobs.map((job) => [
-          job.key,
-          { text: job.status, tone: jobTone(job.status, false) },
-          job.owner ?? "-",
-        ]),
-        paint,
-      ),
-    );
-  return `${lines.join("\n")}\n`;
-}
-
-function header(
-  service: string,
-  status: { hostname: string; version: string; startedAt: string },
-  [state, tone]: [string, Tone],
-  options: RenderOptions,
-  paint: Paint,
-): string {
-  const up = secondsSince(status.startedAt, options.nowMs);
-  const uptime = up === null ? "" : `  up ${formatAge(up)}`;
-  return `${paint(`${service} ${status.hostname}`, "bold")}  v${status.version}  ${paint(state, tone)}${uptime}`;
 }

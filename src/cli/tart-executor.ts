@@ -66,6 +66,7 @@ const program = new Command("tart-executor")
       privateKeyPem,
       env: process.env,
       log,
+      secrets,
     });
     handleShutdownSignals({
       log,

@@ -21,6 +21,8 @@ export interface GitHubClientOptions {
   readonly clock: Clock;
   readonly userAgent: string;
   readonly retry?: Partial<Omit<GitHubRequestPolicy, "clock">>;
+  /** Told about every secret GitHub hands out (installation and registration tokens, JIT configs), for log redaction. */
+  readonly onSecret?: (value: string) => void;
 }
 
 export interface GitHubRunner {
@@ -86,6 +88,7 @@ export class GitHubClient {
           },
         );
         const body = tokenSchema.parse(response.data);
+        options.onSecret?.(body.token);
         return { token: body.token, expiresAt: Date.parse(body.expires_at) };
       },
     });
@@ -160,21 +163,25 @@ export class GitHubClient {
       work_folder: request.workFolder,
     };
     const path = `/${scopePath(this.#options.scope)}/actions/runners/generate-jitconfig`;
-    try {
+    const generate = async (): Promise<{ runner: GitHubRunner; encodedJitConfig: string }> => {
       const data = jitSchema.parse(await this.#request("POST", path, body));
+      this.#options.onSecret?.(data.encoded_jit_config);
       return { runner: data.runner, encodedJitConfig: data.encoded_jit_config };
+    };
+    try {
+      return await generate();
     } catch (error) {
       if ((error as { status?: number }).status !== 409) throw error;
       const stale = await this.findRunnerByName(request.name);
       if (stale !== null) await this.deleteRunner(stale.id);
-      const data = jitSchema.parse(await this.#request("POST", path, body));
-      return { runner: data.runner, encodedJitConfig: data.encoded_jit_config };
+      return generate();
     }
   }
 
   async createRegistrationToken(): Promise<{ token: string; expiresAt: number }> {
     const path = `/${scopePath(this.#options.scope)}/actions/runners/registration-token`;
     const data = tokenSchema.parse(await this.#request("POST", path, {}));
+    this.#options.onSecret?.(data.token);
     return { token: data.token, expiresAt: Date.parse(data.expires_at) };
   }
 

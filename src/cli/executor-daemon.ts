@@ -19,6 +19,7 @@ import { Executor } from "../executor/executor.js";
 import { buildExecutorServer } from "../executor/executor-server.js";
 import { admits, capacitySummary, executorStatus } from "../executor/executor-status.js";
 import type { ConnectGuestPort } from "../executor/guest-port.js";
+import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
 import { JobTimelines } from "../executor/job-timelines.js";
 import { LedgerStore } from "../executor/ledger-store.js";
 import type { Capacity, ObservedJob, ReconcilePolicy } from "../executor/model.js";
@@ -74,6 +75,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const vmLogDir = path.join(stateDir, "vm-logs");
   mkdirSync(vmLogDir, { recursive: true });
 
+  touchHomeFolder(config.tart.homeFolder, log);
   const tart = new Tart({
     executable: options.tartExecutable,
     env: tartEnvironment(options.env, config),
@@ -196,7 +198,10 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         registration,
         emit: (event) => executor.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
-      }).finally(() => pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep)),
+      }).finally(() => {
+        pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
+        nudgeRouter(config.webhook.routerUrl, log);
+      }),
     removeOrphanVm: async (name, runnerId) => {
       const problems = await teardownVm(
         { name, run: null, session: null, runnerId, findRunnerByName: runnerId === null },
@@ -278,6 +283,8 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
+  pingLocalUrl(config.webhook.localUrl, log);
+  nudgeRouter(config.webhook.routerUrl, log);
   // Behind a router, the router recovers missed deliveries; standalone, we ask GitHub for them.
   if (config.webhook.routerUrl === undefined)
     void redeliverMissedWebhooks({

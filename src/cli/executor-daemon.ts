@@ -119,7 +119,8 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         ...(sshKey === undefined ? {} : { privateKey: sshKey }),
         readyTimeoutMs: 10_000,
         keepaliveIntervalMs: 10_000,
-        retry: { deadline: target.deadline, retryIntervalMs: 1_000 },
+        // sshd comes up a moment after the VM has an address; retry often, it costs nothing.
+        retry: { deadline: target.deadline, retryIntervalMs: 250 },
         signal: target.signal,
       },
       { clock },
@@ -305,7 +306,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       clearInterval(sweepTimer);
       await executor.stop(reason, { drainMs: t.drainMs });
       await server.close();
-      store.close();
+      await store.close();
     },
   };
 }

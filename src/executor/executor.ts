@@ -39,11 +39,15 @@ export interface ExecutorDeps {
 
 export type RecordResult = "recorded" | "duplicate";
 
+/** Reconcile passes triggered by events are at least this far apart (a pass is O(jobs)). */
+const MIN_PASS_INTERVAL_MS = 25;
+
 export class Executor {
   readonly #deps: ExecutorDeps;
   readonly #tasks = new Map<string, { controller: AbortController; done: Promise<void> }>();
   #accepting = true;
   #scheduled = false;
+  #lastPassAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
@@ -83,18 +87,26 @@ export class Executor {
     this.schedule();
   }
 
-  /** Coalesces reconcile requests into one pass on the next tick. */
+  /**
+   * Coalesces reconcile requests into one pass: on the next tick, or — when a pass ran less than
+   * MIN_PASS_INTERVAL_MS ago — as soon as that interval is over, so a flood of deliveries costs
+   * a bounded number of passes.
+   */
   schedule(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    const wait = this.#lastPassAt + MIN_PASS_INTERVAL_MS - Date.now();
+    const run = (): void => {
       this.#scheduled = false;
       this.reconcileNow();
-    });
+    };
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, wait).unref();
   }
 
   reconcileNow(): void {
     if (this.#stopped) return;
+    this.#lastPassAt = Date.now();
     const actions = reconcile({
       ledger: this.ledger,
       now: this.#deps.clock.now(),
@@ -127,7 +139,7 @@ export class Executor {
     await this.#waitForOrphanRemovals();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#stopped = true;
-    this.#deps.store.flushSync();
+    await this.#deps.store.flush();
   }
 
   /** Tears down every VM now (a second shutdown signal, or the end of the drain). */

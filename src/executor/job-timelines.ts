@@ -3,7 +3,7 @@
  * deleted), built from ledger events. A job's VM steps come from the VM that served it, or the VM
  * started for it when none did. Bounded: the oldest jobs are forgotten first.
  */
-import type { Ledger, LedgerEvent } from "./model.js";
+import { jobKey, type Ledger, type LedgerEvent } from "./model.js";
 
 export interface TimelineStep {
   readonly at: number;
@@ -40,13 +40,8 @@ export class JobTimelines {
   apply(event: LedgerEvent, ledger: Ledger): void {
     switch (event.type) {
       case "job-observed": {
-        const key = [...ledger.jobs.values()].find(
-          (job) =>
-            job.jobId === event.job.jobId &&
-            job.repo.toLowerCase() === event.job.repo.toLowerCase() &&
-            job.runAttempt === event.job.runAttempt,
-        )?.key;
-        if (key === undefined) return;
+        const key = jobKey(event.job.repo, event.job.jobId, event.job.runAttempt);
+        if (!ledger.jobs.has(key)) return;
         this.#jobUrls.set(key, event.job.htmlUrl);
         const step =
           event.job.status === "queued"

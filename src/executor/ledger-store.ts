@@ -1,17 +1,20 @@
 /**
  * Durable ledger: an append-only journal of LedgerEvents (one JSON line each) plus a snapshot.
- * `append` resolves only after the batch it belongs to is written and fsync'd (group commit), so a
- * webhook acknowledged after `append` survives SIGKILL. On open, snapshot + journal are replayed and
+ * `append` applies the event at once and resolves only after the batch it belongs to is written
+ * and fsync'd (group commit, off the event loop), so a webhook acknowledged after `append`
+ * survives SIGKILL. On open, snapshot + journal are replayed and
  * compacted into a new snapshot (write-then-rename).
  */
 import {
   closeSync,
   existsSync,
+  fsync,
   fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
   renameSync,
+  write,
   writeFileSync,
   writeSync,
 } from "node:fs";
@@ -34,6 +37,8 @@ export class LedgerStore {
   #batch: string[] = [];
   #waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
   #flushScheduled = false;
+  #flushing = false;
+  #idleWaiters: Array<() => void> = [];
   readonly #compactEvery: number;
 
   private constructor(dir: string, ledger: Ledger, compactEvery: number) {
@@ -72,20 +77,21 @@ export class LedgerStore {
     this.#ledger = applyEvent(this.#ledger, event);
     this.#batch.push(`${JSON.stringify(event)}\n`);
     const done = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
-    if (!this.#flushScheduled) {
-      this.#flushScheduled = true;
-      setImmediate(() => this.#flush());
-    }
+    this.#kick();
     return done;
   }
 
-  /** Writes pending events synchronously (used at shutdown). */
-  flushSync(): void {
-    this.#flush();
+  /** Resolves once everything appended so far is on disk. */
+  async flush(): Promise<void> {
+    while (this.#flushing || this.#batch.length > 0) {
+      if (!this.#flushing) this.#startFlush();
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
   }
 
-  close(): void {
-    this.#flush();
+  /** Writes what is pending and closes the journal. */
+  async close(): Promise<void> {
+    await this.flush();
     closeSync(this.#fd);
   }
 
@@ -93,22 +99,42 @@ export class LedgerStore {
     return path.join(this.#dir, "ledger.journal.jsonl");
   }
 
-  #flush(): void {
-    this.#flushScheduled = false;
+  #kick(): void {
+    if (this.#flushScheduled || this.#flushing) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#startFlush();
+    });
+  }
+
+  /**
+   * Group commit without blocking the event loop: one write + fsync at a time, in the
+   * background; everything appended meanwhile goes into the next batch.
+   */
+  #startFlush(): void {
+    if (this.#flushing || this.#batch.length === 0) return;
+    this.#flushing = true;
     const lines = this.#batch;
     const waiters = this.#waiters;
     this.#batch = [];
     this.#waiters = [];
-    if (lines.length === 0) return;
-    try {
-      writeSync(this.#fd, lines.join(""));
-      fsyncSync(this.#fd);
-      this.#journalEvents += lines.length;
-      if (this.#journalEvents >= this.#compactEvery) this.#compact();
-      for (const waiter of waiters) waiter.resolve();
-    } catch (error) {
-      for (const waiter of waiters) waiter.reject(error);
-    }
+    const finish = (error: NodeJS.ErrnoException | null): void => {
+      if (error === null) {
+        this.#journalEvents += lines.length;
+        if (this.#journalEvents >= this.#compactEvery) this.#compact();
+        for (const waiter of waiters) waiter.resolve();
+      } else {
+        for (const waiter of waiters) waiter.reject(error);
+      }
+      this.#flushing = false;
+      if (this.#batch.length > 0) this.#kick();
+      else for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    };
+    write(this.#fd, lines.join(""), (writeError) => {
+      if (writeError !== null) finish(writeError);
+      else fsync(this.#fd, finish);
+    });
   }
 
   #compact(): void {

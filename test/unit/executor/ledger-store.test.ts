@@ -45,7 +45,7 @@ describe("LedgerStore", () => {
     expect(reopened.ledger.jobs.get(jobKey("acme/app", 1, 1))?.status).toBe("completed");
     expect(reopened.ledger.jobs.get(jobKey("acme/app", 2, 1))?.status).toBe("queued");
     expect(reopened.ledger.nextSeq).toBe(store.ledger.nextSeq);
-    reopened.close();
+    await reopened.close();
   });
 
   it("writes the journal before append resolves", async () => {
@@ -54,7 +54,7 @@ describe("LedgerStore", () => {
     await store.append({ type: "job-observed", at: 1, deliveryId: "d1", job: job(5) });
     const journal = readFileSync(path.join(dir, "ledger.journal.jsonl"), "utf8");
     expect(journal).toContain('"deliveryId":"d1"');
-    store.close();
+    await store.close();
   });
 
   it("ignores a torn last line left by a crash in the middle of a write", async () => {
@@ -64,7 +64,7 @@ describe("LedgerStore", () => {
     appendFileSync(path.join(dir, "ledger.journal.jsonl"), '{"type":"job-obs');
     const reopened = LedgerStore.open(dir);
     expect(reopened.ledger.jobs.size).toBe(1);
-    reopened.close();
+    await reopened.close();
   });
 
   it("compacts the journal into a snapshot without losing state", async () => {
@@ -79,7 +79,7 @@ describe("LedgerStore", () => {
     expect(journalLines.length).toBeLessThan(3);
     const reopened = LedgerStore.open(dir);
     expect(reopened.ledger.jobs.size).toBe(7);
-    reopened.close();
+    await reopened.close();
   });
 
   it("groups concurrent appends into one write", async () => {

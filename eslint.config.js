@@ -3,7 +3,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default defineConfig(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "formula/**", "ops/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "Formula/**", "ops/**"] },
   eslint.configs.recommended,
   tseslint.configs.recommended,
   {

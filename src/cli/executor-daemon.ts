@@ -19,6 +19,9 @@ import { Executor } from "../executor/executor.js";
 import { buildExecutorServer } from "../executor/executor-server.js";
 import { admits, capacitySummary, executorStatus } from "../executor/executor-status.js";
 import type { ConnectGuestPort } from "../executor/guest-port.js";
+import { bindsBeyondLoopback } from "../admin/admin-access.js";
+import { registerExecutorAdminRoutes } from "../admin/admin-routes.js";
+import { executorAdmin } from "../executor/executor-admin.js";
 import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
 import { JobTimelines } from "../executor/job-timelines.js";
 import { LedgerStore } from "../executor/ledger-store.js";
@@ -281,6 +284,11 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
               }),
           },
   });
+  registerExecutorAdminRoutes(
+    server,
+    executorAdmin({ executor, timelines, status, startedAt: clock.now() }),
+    { token: config.apiToken ?? null, exposed: bindsBeyondLoopback(config.webhook.host) },
+  );
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");

@@ -25,7 +25,15 @@ import { executorAdmin } from "../executor/executor-admin.js";
 import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
 import { JobTimelines } from "../executor/job-timelines.js";
 import { LedgerStore } from "../executor/ledger-store.js";
-import type { Capacity, ObservedJob, ReconcilePolicy } from "../executor/model.js";
+import {
+  jobKey,
+  type Capacity,
+  type Ledger,
+  type LedgerEvent,
+  type ObservedJob,
+  type ReconcilePolicy,
+} from "../executor/model.js";
+import { isOwnVmName } from "../executor/vm-name.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
 import { redeliverMissedWebhooks } from "../executor/redeliver-missed-webhooks.js";
 import { recoverAfterRestart } from "../executor/restart-recovery.js";
@@ -182,7 +190,10 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const timelines = new JobTimelines();
   const registration: { mode: "jit" | "token" } = { mode: "jit" };
   const executor: Executor = new Executor({
-    onEvent: (event, ledger) => timelines.apply(event, ledger),
+    onEvent: (event, ledger) => {
+      timelines.apply(event, ledger);
+      countJobOutcomes(event, ledger, config.hostname, metrics);
+    },
     store,
     clock,
     random,
@@ -202,6 +213,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         registration,
         emit: (event) => executor.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
+        countVm: (outcome) => metrics.vm(outcome),
       }).finally(() => {
         pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
         nudgeRouter(config.webhook.routerUrl, log);
@@ -350,4 +362,24 @@ function rememberSecret(secrets: SecretRegistry | undefined): (value: string) =>
     recent.push(value);
     if (recent.length > 200) secrets.remove(recent.shift() ?? "");
   };
+}
+
+/** jobs_total by outcome and the queue-wait histogram, from ledger events as they happen. */
+function countJobOutcomes(
+  event: LedgerEvent,
+  ledger: Ledger,
+  hostname: string,
+  metrics: ExecutorMetrics,
+): void {
+  if (event.type === "vm-started") {
+    const job = ledger.jobs.get(event.forJob);
+    if (job !== undefined && job.attempts === 0)
+      metrics.observePhase("queue_wait", (event.at - job.firstSeenAt) / 1000);
+    return;
+  }
+  if (event.type !== "job-observed" || event.job.status !== "completed") return;
+  const job = ledger.jobs.get(jobKey(event.job.repo, event.job.jobId, event.job.runAttempt));
+  if (job === undefined || job.completedAt !== event.at || job.givenUp !== null) return;
+  if (job.runnerName !== null && isOwnVmName(job.runnerName, hostname)) metrics.job("served");
+  else if (job.conclusion === "cancelled") metrics.job("cancelled");
 }

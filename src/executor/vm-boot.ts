@@ -46,7 +46,14 @@ export async function waitForGuest(
   ]);
   deps.onIp(ip);
   const session = await Promise.race([
-    deps.connectGuest({ host: ip, deadline: request.deadline, signal }),
+    deps.connectGuest({ host: ip, deadline: request.deadline, signal }).catch((error: unknown) => {
+      throw new Error(
+        `SSH to the VM at ${ip} failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      );
+    }),
     exited,
   ]);
   return { ip, session };

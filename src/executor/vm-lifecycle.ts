@@ -46,6 +46,8 @@ export interface VmLifecycleDeps {
   readonly registration: { mode: "jit" | "token" };
   readonly emit: (event: LedgerEvent) => void;
   readonly observe: (phase: LifecyclePhaseMetric, seconds: number) => void;
+  /** How the VM ended: it served a job, it failed, or it was torn down unused. */
+  readonly countVm?: (outcome: "completed" | "failed" | "torn_down") => void;
 }
 
 export interface VmLifecycleRequest {
@@ -212,6 +214,7 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     for (const problem of problems) log.error({ problem }, "teardown step failed");
     deps.observe("teardown", (clock.now() - teardownStarted) / 1000);
     log.info({ lifetimeSeconds: Math.round((clock.now() - started) / 1000) }, "vm deleted");
+    deps.countVm?.(failure !== null ? "failed" : served ? "completed" : "torn_down");
     deps.emit({ type: "vm-gone", at: clock.now(), vm: name });
   }
 }

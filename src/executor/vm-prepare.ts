@@ -3,6 +3,7 @@
  * every job), clones into our name, then sets CPU/memory and a random MAC (shared baked-in MACs
  * collide in DHCP, tart-cli.md §5.4).
  */
+import { TartError } from "../tart/tart-error.js";
 import type { Tart } from "../tart/tart.js";
 import type { VmSpec } from "./model.js";
 import type { VmSettings } from "./vm-settings.js";
@@ -40,7 +41,14 @@ export async function prepareVm(
   // With if-not-present, `tart clone` pulls a missing remote image itself and reuses a cached one.
   const cloneBudget =
     settings.timeouts.cloneMs + (settings.pullPolicy === "if-not-present" ? settings.timeouts.pullMs : 0);
-  await tart.clone(spec.image, name, { insecure, env, signal, timeoutMs: cloneBudget });
+  try {
+    await tart.clone(spec.image, name, { insecure, env, signal, timeoutMs: cloneBudget });
+  } catch (error) {
+    // Two clones of one image at once can catch the tag symlink mid-relink, or an auto-prune, and
+    // fail once (tart-cli.md §3): retry once before calling the VM failed.
+    if (signal.aborted || !(error instanceof TartError) || error.code !== "TART_COMMAND_FAILED") throw error;
+    await tart.clone(spec.image, name, { insecure, env, signal, timeoutMs: cloneBudget });
+  }
   deps.observe("clone", (deps.now() - started) / 1000);
   await tart.set(name, { cpu: spec.cpu, memoryMiB: spec.memoryMiB, randomMac: true }, { signal });
 }

@@ -61,7 +61,7 @@ async function interpret(request: WebhookRequest, deps: WebhookHandlerDeps): Pro
     return answer(401, "missing or invalid X-Hub-Signature-256", "unauthorized");
   const event = header("x-github-event");
   const deliveryId = header("x-github-delivery");
-  if (event === undefined || deliveryId === undefined || deliveryId === "")
+  if (event === undefined || event === "" || deliveryId === undefined || deliveryId === "")
     return answer(400, "missing X-GitHub-Event or X-GitHub-Delivery", "bad_request");
   if (event === "ping") return answer(200, "pong", "ignored");
   if (event !== "workflow_job") return answer(202, `ignored ${event} event`, "ignored");

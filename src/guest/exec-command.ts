@@ -110,7 +110,9 @@ export function execCommand(
       });
       // Writes after the command exited can fail; the exit status and 'close' still decide.
       opened.on("error", () => {});
-      opened.on("close", () => settle(null));
+      // Wait a tick on close: when the connection dropped, its own (more specific) error arrives
+      // with the channel's close and must win over an ordinary "closed without a status".
+      opened.on("close", () => setImmediate(() => settle(null)));
       feedStdin(opened, options.stdin, (cause) =>
         settle(new GuestError("SSH_STDIN_FAILED", "reading the stdin stream failed", { cause })),
       );

@@ -3,6 +3,9 @@
  * poller and the HTTP server, and starts listening. Everything from outside comes in through the
  * options, so tests run the real daemon in-process on port 0.
  */
+import { bindsBeyondLoopback } from "../admin/admin-access.js";
+import { registerRouterAdminRoutes } from "../admin/admin-routes.js";
+import { routerAdmin } from "../router/router-admin.js";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../clock.js";
 import type { RouterConfig } from "../config/router-config.js";
@@ -70,6 +73,17 @@ export async function startRouterDaemon(options: RouterDaemonOptions): Promise<R
         log,
       }),
   });
+  registerRouterAdminRoutes(
+    app,
+    routerAdmin({
+      engine,
+      hostname: config.hostname,
+      version,
+      startedAt: clock.now(),
+      now: () => clock.now(),
+    }),
+    { token: config.apiToken ?? null, exposed: bindsBeyondLoopback(config.host) },
+  );
   const listen = options.listen ?? { host: config.host, port: config.port };
   const url = await app.listen(listen);
   poller.start();

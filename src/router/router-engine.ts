@@ -37,6 +37,17 @@ export class RouterEngine {
   readonly #tasks: TaskSet;
   #passQueued = false;
   #stopping = false;
+  #draining = false;
+
+  /** While draining, no queued job is handed to a host; `false` resumes (not kept across restarts). */
+  setDraining(draining: boolean): void {
+    this.#draining = draining;
+    if (!draining) this.schedulePass();
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
 
   constructor(deps: RouterEngineDeps) {
     this.#deps = deps;
@@ -105,6 +116,8 @@ export class RouterEngine {
     if (this.#stopping) return;
     const now = this.#deps.clock.now();
     for (const forward of planDispatch(this.state, now)) {
+      // Draining: queued jobs stay in the durable queue; later events of jobs still flow.
+      if (this.#draining && forward.kind !== "event") continue;
       const started: RouterEvent =
         forward.kind === "event"
           ? { type: "event-started", at: now, host: forward.host, delivery: forward.delivery.id }

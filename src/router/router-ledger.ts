@@ -6,7 +6,7 @@
 import { forwardAnswered, forwardFailed, forwardStarted } from "./apply-forward.js";
 import { applyDelivery } from "./apply-delivery.js";
 import { capacityRefreshed, hostAnswered, hostFailed, unknownHost } from "./host-health.js";
-import { indexJobs, removeJobs } from "./job-index.js";
+import { indexJobs, putJob, removeJobs } from "./job-index.js";
 import { PersistentMap } from "./persistent-map.js";
 import type { HostState, RouterEvent, RouterJob, RouterPolicy, RouterState } from "./router-model.js";
 import { updateHost } from "./state-updates.js";
@@ -55,7 +55,17 @@ export function applyRouterEvent(state: RouterState, event: RouterEvent): Router
       return updateHost(state, event.host, (host) => hostFailed(host, event.at, state.policy));
     case "jobs-pruned":
       return pruneJobs(state, event.at);
+    case "job-cancelled": {
+      const job = state.jobs.get(event.job);
+      if (job === undefined || !isCancellable(job)) return state;
+      return putJob(state, { ...job, dispatch: null, undeliverable: event.reason, updatedAt: event.at });
+    }
   }
+}
+
+/** Only a job waiting in the router's own queue can be cancelled here; a host's jobs are cancelled on that host. */
+export function isCancellable(job: RouterJob): boolean {
+  return job.status === "queued" && job.dispatch !== null && job.inFlightTo === null && !job.ownerConfirmed;
 }
 
 /** The outbox send of `delivery` is over; `sent` removes it from the head. */

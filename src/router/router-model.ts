@@ -166,7 +166,9 @@ export type RouterEvent =
       readonly capacity: CapacitySummary;
     }
   | { readonly type: "host-failed"; readonly at: number; readonly host: string }
-  | { readonly type: "jobs-pruned"; readonly at: number };
+  | { readonly type: "jobs-pruned"; readonly at: number }
+  /** An operator took a job out of the router's queue (only while no host holds or is being given it). */
+  | { readonly type: "job-cancelled"; readonly at: number; readonly job: string; readonly reason: string };
 
 /** One request the engine should send now. */
 export type Forward =

@@ -2,7 +2,8 @@
  * The executor's HTTP server, built but not started (tests use `inject`): GitHub webhooks on `/`
  * (the original path) and `/webhook`, `/healthz`, `/metrics` and `/status`.
  */
-import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { addWebhookRoutes, createDaemonServer, rawRequest } from "../http/webhook-server.js";
+import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { bearerTokenMatches } from "../http/bearer-token.js";
 import type { ExecutorMetrics } from "../observability/executor-metrics.js";
@@ -24,37 +25,12 @@ export interface ExecutorServerDeps {
 }
 
 export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {
-  const app = fastify({
-    bodyLimit: deps.maxBodyBytes,
-    // Slow or idle clients must not hold sockets open (GitHub itself gives up after 10 s).
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
-    routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
+  const app = createDaemonServer({ maxBodyBytes: deps.maxBodyBytes });
+  addWebhookRoutes(app, {
+    handle: deps.handleWebhook,
+    count: (outcome) => deps.metrics.webhook(outcome),
+    log: deps.log,
   });
-  // Keep the exact bytes: the signature covers them, not a re-serialised object.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
-
-  const webhook = async (request: FastifyRequest, reply: FastifyReply) => {
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    let response: WebhookResponse;
-    try {
-      response = await deps.handleWebhook({ headers: request.headers, rawBody });
-    } catch (error) {
-      deps.log.error({ err: error }, "could not record webhook");
-      response = {
-        status: 503,
-        body: { message: "could not record the delivery; please redeliver" },
-        outcome: "bad_request",
-      };
-    }
-    deps.metrics.webhook(response.outcome);
-    return reply.code(response.status).send(response.body);
-  };
-  app.post("/", webhook);
-  app.post("/webhook", webhook);
   app.post("/router", async (request, reply) => {
     const forwarded = deps.forwarded;
     if (forwarded === null)
@@ -65,8 +41,7 @@ export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {
       deps.metrics.webhook("unauthorized");
       return reply.code(401).send({ message: "missing or invalid router token" });
     }
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const response = await forwarded.handle({ headers: request.headers, rawBody }).catch((error: unknown) => {
+    const response = await forwarded.handle(rawRequest(request)).catch((error: unknown) => {
       deps.log.error({ err: error }, "could not record forwarded webhook");
       return {
         status: 503,

@@ -2,7 +2,8 @@
  * The router's HTTP server, built but not started: GitHub webhooks on `/` (the original path) and
  * `/webhook`, the executors' nudge `POST /runner`, `/healthz`, `/metrics` and `/status`.
  */
-import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { addWebhookRoutes, createDaemonServer } from "../http/webhook-server.js";
+import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { RouterMetrics } from "../observability/router-metrics.js";
 import type { RouterState } from "./router-model.js";
@@ -23,37 +24,12 @@ export interface RouterServerDeps {
 }
 
 export function buildRouterServer(deps: RouterServerDeps): FastifyInstance {
-  const app = fastify({
-    bodyLimit: deps.maxBodyBytes,
-    // Slow or idle clients must not hold sockets open (GitHub itself gives up after 10 s).
-    connectionTimeout: 30_000,
-    requestTimeout: 30_000,
-    keepAliveTimeout: 5_000,
-    routerOptions: { maxParamLength: 200 },
-    return503OnClosing: true,
+  const app = createDaemonServer({ maxBodyBytes: deps.maxBodyBytes });
+  addWebhookRoutes(app, {
+    handle: deps.handleWebhook,
+    count: (outcome) => deps.metrics.webhook(outcome),
+    log: deps.log,
   });
-  // Keep the exact bytes: the signature covers them, and executors check it again.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
-
-  const webhook = async (request: FastifyRequest, reply: FastifyReply) => {
-    const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    let response: IntakeResponse;
-    try {
-      response = await deps.handleWebhook({ headers: request.headers, rawBody });
-    } catch (error) {
-      deps.log.error({ err: error }, "could not record webhook");
-      response = {
-        status: 503,
-        body: { message: "could not record the delivery; please redeliver" },
-        outcome: "bad_request",
-      };
-    }
-    deps.metrics.webhook(response.outcome);
-    return reply.code(response.status).send(response.body);
-  };
-  app.post("/", webhook);
-  app.post("/webhook", webhook);
 
   app.post("/runner", async () => {
     deps.nudge();

@@ -12,8 +12,7 @@ import { startExecutorDaemon } from "./executor-daemon.js";
 import { loadExecutorConfigForCli, readPrivateKey } from "./load-executor-config-for-cli.js";
 import { runExecutorDoctorCommand } from "./doctor-command.js";
 import { packageVersion } from "./package-version.js";
-import { localAdminUrl, runStatusCommand } from "./status-command.js";
-import { colorWanted } from "./status-style.js";
+import { addOpsCommands } from "./ops-commands.js";
 import { resolveTartExecutable } from "./resolve-tart-executable.js";
 import { handleShutdownSignals } from "./shutdown-signals.js";
 
@@ -90,46 +89,18 @@ program
     process.stdout.write(`# ${path}: valid\n${JSON.stringify(maskSecrets(config), null, 2)}\n`);
   });
 
-program
-  .command("doctor")
-  .description("check this Mac, tart, the configuration and the GitHub App; exit 1 on any FAIL")
-  .option("-c, --config <path>", "configuration file")
-  .action(async (options: { config?: string }) => {
-    process.exitCode = await runExecutorDoctorCommand({
-      configFlag: options.config ?? program.opts<{ config?: string }>().config,
-      color: colorWanted(process.stdout.isTTY, process.env),
-      env: process.env,
-      write: (text) => void process.stdout.write(text),
-    });
-  });
-
-program
-  .command("status")
-  .description("show slots, VMs and recent jobs of the running executor (from its admin API)")
-  .option("-c, --config <path>", "configuration file (for the address and apiToken)")
-  .option("--url <url>", "the executor's base URL (default: from the configuration)")
-  .option("--token <token>", "admin API token (default: apiToken from the configuration)")
-  .option("--json", "print the raw JSON")
-  .action(async (options: { config?: string; url?: string; token?: string; json?: boolean }) => {
-    let url = options.url;
-    let token = options.token ?? null;
-    if (url === undefined || token === null) {
-      const { config } = loadExecutorConfigForCli(
-        options.config ?? program.opts<{ config?: string }>().config,
-      );
-      url ??= localAdminUrl(config.webhook.host, config.webhook.port);
-      token ??= config.apiToken ?? null;
-    }
-    process.exitCode = await runStatusCommand({
-      url,
-      token,
-      json: options.json === true,
-      color: colorWanted(process.stdout.isTTY, process.env),
-      fetch,
-      write: (text) => void process.stdout.write(text),
-      writeError: (text) => void process.stderr.write(text),
-    });
-  });
+addOpsCommands(program, {
+  daemon: "executor",
+  doctor: runExecutorDoctorCommand,
+  adminTarget: (flag) => {
+    const { config } = loadExecutorConfigForCli(flag);
+    return {
+      host: config.webhook.host,
+      port: config.webhook.port,
+      ...(config.apiToken === undefined ? {} : { apiToken: config.apiToken }),
+    };
+  },
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -8,8 +8,7 @@ import { createLogger } from "../observability/logger.js";
 import { createSecretRegistry } from "../observability/secret-registry.js";
 import { runRouterDoctorCommand } from "./doctor-command.js";
 import { packageVersion } from "./package-version.js";
-import { localAdminUrl, runStatusCommand } from "./status-command.js";
-import { colorWanted } from "./status-style.js";
+import { addOpsCommands } from "./ops-commands.js";
 import { loadRouterConfigForCli } from "./router-config-for-cli.js";
 import { startRouterDaemon } from "./router-daemon.js";
 import { handleShutdownSignals } from "./shutdown-signals.js";
@@ -51,44 +50,18 @@ program
     process.stdout.write(`# ${path}: valid\n${JSON.stringify(maskRouterSecrets(config), null, 2)}\n`);
   });
 
-program
-  .command("doctor")
-  .description("check the configuration and every executor behind the router; exit 1 on any FAIL")
-  .option("-c, --config <path>", "configuration file")
-  .action(async (options: { config?: string }) => {
-    process.exitCode = await runRouterDoctorCommand({
-      configFlag: options.config ?? program.opts<{ config?: string }>().config,
-      color: colorWanted(process.stdout.isTTY, process.env),
-      env: process.env,
-      write: (text) => void process.stdout.write(text),
-    });
-  });
-
-program
-  .command("status")
-  .description("show the router's queue and its executors' health (from its admin API)")
-  .option("-c, --config <path>", "configuration file (for the address and apiToken)")
-  .option("--url <url>", "the router's base URL (default: from the configuration)")
-  .option("--token <token>", "admin API token (default: apiToken from the configuration)")
-  .option("--json", "print the raw JSON")
-  .action(async (options: { config?: string; url?: string; token?: string; json?: boolean }) => {
-    let url = options.url;
-    let token = options.token ?? null;
-    if (url === undefined || token === null) {
-      const { config } = loadRouterConfigForCli(options.config ?? program.opts<{ config?: string }>().config);
-      url ??= localAdminUrl(config.host, config.port);
-      token ??= config.apiToken ?? null;
-    }
-    process.exitCode = await runStatusCommand({
-      url,
-      token,
-      json: options.json === true,
-      color: colorWanted(process.stdout.isTTY, process.env),
-      fetch,
-      write: (text) => void process.stdout.write(text),
-      writeError: (text) => void process.stderr.write(text),
-    });
-  });
+addOpsCommands(program, {
+  daemon: "router",
+  doctor: runRouterDoctorCommand,
+  adminTarget: (flag) => {
+    const { config } = loadRouterConfigForCli(flag);
+    return {
+      host: config.host,
+      port: config.port,
+      ...(config.apiToken === undefined ? {} : { apiToken: config.apiToken }),
+    };
+  },
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -57,7 +57,8 @@ export function withLock<T>(simDir: string, fn: () => T): T {
       } catch {
         // removed by its owner meanwhile
       }
-      if (Date.now() > deadline) throw new Error(`simulation lock ${lock} held for over 10 s`);
+      if (Date.now() > deadline)
+        throw new Error(`simulation lock ${lock} held for over 10 s`, { cause: error });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
     }
   }

@@ -125,7 +125,7 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     const onlineStarted = clock.now();
     if (await ensureRunnerInstalled(session, GUEST_PATHS, deps.runnerTarball, signal))
       log.info("copied the cached runner into the guest");
-    const reg = await registration;
+    const reg = await Promise.race([registration, abortPromise(signal)]);
     tokenRunner = reg.registration.kind === "registration";
     runnerId = reg.runnerId;
     await startRunner(session, GUEST_PATHS, reg.registration, signal);

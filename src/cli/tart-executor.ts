@@ -3,7 +3,7 @@
  * process.env and argv, installs signal handlers and sets the exit code.
  */
 import { Command, Option } from "commander";
-import { ConfigError, CONFIG_EXIT_CODE, LOG_LEVELS, maskSecrets } from "../config/index.js";
+import { LOG_LEVELS, maskSecrets } from "../config/index.js";
 import { createLogShipper } from "../observability/log-shipper.js";
 import { createLogger } from "../observability/logger.js";
 import { teeStream } from "../observability/tee-stream.js";
@@ -12,6 +12,7 @@ import { startExecutorDaemon } from "./executor-daemon.js";
 import { loadExecutorConfigForCli, readPrivateKey } from "./load-executor-config-for-cli.js";
 import { runExecutorDoctorCommand } from "./doctor-command.js";
 import { packageVersion } from "./package-version.js";
+import { runProgram } from "./run-program.js";
 import { addOpsCommands } from "./ops-commands.js";
 import { resolveTartExecutable } from "./resolve-tart-executable.js";
 import { handleShutdownSignals } from "./shutdown-signals.js";
@@ -102,14 +103,4 @@ addOpsCommands(program, {
   },
 });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.format()}\n`);
-    process.exitCode = CONFIG_EXIT_CODE;
-  } else {
-    process.stderr.write(`tart-executor: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+await runProgram(program, "tart-executor");

@@ -3,11 +3,12 @@
  * process.env and argv, installs signal handlers and sets the exit code.
  */
 import { Command, Option } from "commander";
-import { ConfigError, CONFIG_EXIT_CODE, LOG_LEVELS, maskRouterSecrets } from "../config/index.js";
+import { LOG_LEVELS, maskRouterSecrets } from "../config/index.js";
 import { createLogger } from "../observability/logger.js";
 import { createSecretRegistry } from "../observability/secret-registry.js";
 import { runRouterDoctorCommand } from "./doctor-command.js";
 import { packageVersion } from "./package-version.js";
+import { runProgram } from "./run-program.js";
 import { addOpsCommands } from "./ops-commands.js";
 import { loadRouterConfigForCli } from "./router-config-for-cli.js";
 import { startRouterDaemon } from "./router-daemon.js";
@@ -63,14 +64,4 @@ addOpsCommands(program, {
   },
 });
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.format()}\n`);
-    process.exitCode = CONFIG_EXIT_CODE;
-  } else {
-    process.stderr.write(`tart-router: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+await runProgram(program, "tart-router");

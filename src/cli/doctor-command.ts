@@ -18,7 +18,7 @@ import {
 } from "../config/index.js";
 import type { ConfigLoad, DoctorDeps } from "../doctor/doctor-deps.js";
 import { runExecutorDoctor } from "../doctor/executor-doctor.js";
-import { checkGitHubApp } from "../doctor/github-app-check.js";
+import { checkGitHubApp, checkRouterGitHubApp } from "../doctor/github-app-check.js";
 import { nodeDoctorDeps } from "../doctor/node-doctor-deps.js";
 import { runRouterDoctor } from "../doctor/router-doctor.js";
 import { doctorExitCode, formatDoctorReport } from "./doctor-report.js";
@@ -83,6 +83,7 @@ export async function runRouterDoctorCommand(options: DoctorCommandOptions): Pro
   const checks = await runRouterDoctor({
     ...deps,
     config: loadRouterConfigForDoctor(options.configFlag, deps),
+    checkGitHub: checkRouterGitHubApp,
   });
   options.write(formatDoctorReport(checks, { color: options.color }));
   return doctorExitCode(checks);

@@ -34,8 +34,9 @@ import {
   type ReconcilePolicy,
 } from "../executor/model.js";
 import { isOwnVmName } from "../executor/vm-name.js";
+import { jobServedBy } from "../executor/job-served-by.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
-import { redeliverMissedWebhooks } from "../executor/redeliver-missed-webhooks.js";
+import { REDELIVERY_WINDOW_MS, redeliverMissedWebhooks } from "../github/redeliver-missed-webhooks.js";
 import { recoverAfterRestart } from "../executor/restart-recovery.js";
 import { sweep } from "../executor/sweeper.js";
 import { teardownVm } from "../executor/vm-teardown.js";
@@ -44,10 +45,6 @@ import type { VmSettings } from "../executor/vm-settings.js";
 import { handleForwardedWebhook, handleWebhook } from "../executor/webhook-handler.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
-
-const SWEEP_INTERVAL_MS = 60_000;
-/** How far back to look for failed deliveries at start (GitHub keeps them 3 days). */
-const REDELIVERY_WINDOW_MS = 6 * 3600_000;
 
 export interface ExecutorDaemonOptions {
   readonly config: ExecutorConfig;
@@ -92,6 +89,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     env: tartEnvironment(options.env, config),
     onCommand: (event) => metrics.tartCommand(event.command, event.outcome),
   });
+  const t = config.timeouts;
   const github = new GitHubClient({
     appId: config.github.appId,
     privateKeyPem: options.privateKeyPem,
@@ -101,6 +99,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     userAgent: `tart-executor/${version}`,
     onSecret: rememberSecret(options.secrets),
     retry: {
+      attemptTimeoutMs: t.githubRequestMs,
       onRequest: (event) => {
         metrics.githubRequest(event.outcome);
         if (event.rateLimitRemaining !== null) metrics.githubRateLimitRemaining(event.rateLimitRemaining);
@@ -142,11 +141,10 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     cpuLimit: config.cpuLimit ?? null,
     memoryLimitMiB: config.totalMemory ?? null,
   };
-  const t = config.timeouts;
   const policy: ReconcilePolicy = {
     idleTimeoutMs: t.idleMs,
     maxAttempts: config.retries.maxAttempts,
-    completedGraceMs: 60_000,
+    completedGraceMs: t.afterJobMs,
     tombstoneMs: t.tombstoneMs,
     phaseDeadlineMs: {
       cloning: t.pullMs + t.cloneMs + 60_000,
@@ -214,6 +212,8 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         emit: (event) => executor.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
         countVm: (outcome) => metrics.vm(outcome),
+        isOwnVm: (vm) => isOwnVmName(vm, config.hostname),
+        jobServedBy: (vm) => jobServedBy(executor.ledger, vm),
       }).finally(() => {
         pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
         nudgeRouter(config.webhook.routerUrl, log);
@@ -249,7 +249,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       removeAdopted: (vm) => executor.removeAdopted(vm, "vm stopped"),
       log,
     }).catch((error: unknown) => log.warn({ err: error }, "sweep failed"));
-  }, SWEEP_INTERVAL_MS);
+  }, t.sweepMs);
   sweepTimer.unref();
 
   const status = () =>
@@ -310,8 +310,9 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   if (config.webhook.routerUrl === undefined)
     void redeliverMissedWebhooks({
       github,
-      ledger: executor.ledger,
-      sinceMs: clock.now() - REDELIVERY_WINDOW_MS,
+      seen: deliveriesSeen(executor.ledger),
+      // Not past the tombstones: a job forgotten since must not be started again by an old delivery.
+      sinceMs: clock.now() - Math.min(REDELIVERY_WINDOW_MS, t.tombstoneMs),
       log,
     });
   return {
@@ -382,4 +383,13 @@ function countJobOutcomes(
   if (job === undefined || job.completedAt !== event.at || job.givenUp !== null) return;
   if (job.runnerName !== null && isOwnVmName(job.runnerName, hostname)) metrics.job("served");
   else if (job.conclusion === "cancelled") metrics.job("cancelled");
+}
+
+/** Whether the ledger has seen a delivery GUID (the set is built once, on first use). */
+function deliveriesSeen(ledger: Ledger): (guid: string) => boolean {
+  let seen: Set<string> | undefined;
+  return (guid) => {
+    seen ??= new Set([...ledger.jobs.values()].flatMap((job) => job.deliveries));
+    return seen.has(guid);
+  };
 }

@@ -7,6 +7,7 @@ import { LOG_LEVELS, maskRouterSecrets } from "../config/index.js";
 import { createLogger } from "../observability/logger.js";
 import { createSecretRegistry } from "../observability/secret-registry.js";
 import { runRouterDoctorCommand } from "./doctor-command.js";
+import { readPrivateKey } from "./load-executor-config-for-cli.js";
 import { packageVersion } from "./package-version.js";
 import { runProgram } from "./run-program.js";
 import { addOpsCommands } from "./ops-commands.js";
@@ -26,8 +27,15 @@ const program = new Command("tart-router")
   .addOption(new Option("--log-level <level>", "log level (overrides logging.level)").choices(LOG_LEVELS))
   .action(async (options: { config?: string; logLevel?: (typeof LOG_LEVELS)[number] }) => {
     const { config, path } = loadRouterConfigForCli(options.config);
+    const privateKeyPem =
+      config.github === undefined ? undefined : readPrivateKey(path, config.github.privateKeyPath);
     const secrets = createSecretRegistry();
-    for (const secret of [config.webhookSecret, config.executorToken, config.apiToken])
+    for (const secret of [
+      config.webhookSecret,
+      config.executorToken,
+      config.apiToken,
+      ...(privateKeyPem ?? "").split("\n").filter((line) => line.length > 20 && !line.startsWith("-----")),
+    ])
       if (secret !== undefined) secrets.add(secret);
     const log = createLogger({
       level: options.logLevel ?? config.logging.level,
@@ -36,7 +44,11 @@ const program = new Command("tart-router")
       secrets,
     });
     log.info({ config: path, stateDirectory: config.stateDirectory }, "starting tart-router");
-    const daemon = await startRouterDaemon({ config, log });
+    const daemon = await startRouterDaemon({
+      config,
+      log,
+      ...(privateKeyPem === undefined ? {} : { privateKeyPem }),
+    });
     handleShutdownSignals({ log, shutdown: (reason) => daemon.close(reason) });
   });
 
@@ -48,6 +60,7 @@ program
     const { config, path } = loadRouterConfigForCli(
       options.config ?? program.opts<{ config?: string }>().config,
     );
+    if (config.github !== undefined) readPrivateKey(path, config.github.privateKeyPath);
     process.stdout.write(`# ${path}: valid\n${JSON.stringify(maskRouterSecrets(config), null, 2)}\n`);
   });
 

@@ -2,6 +2,7 @@ import { envValue, type ConfigEnvironment } from "./config-deps.js";
 import { problem, type ConfigProblem } from "./config-problem.js";
 import type { RawExecutorConfig } from "./executor-config-schema.js";
 import { EXECUTOR_ENV } from "./executor-defaults.js";
+import { githubApiUrlProblems } from "./github-api-url-check.js";
 import { isImageAllowed } from "./image-pattern.js";
 
 function checkScope(github: RawExecutorConfig["github"]): ConfigProblem[] {
@@ -38,16 +39,7 @@ function checkGitHub(raw: RawExecutorConfig, env: ConfigEnvironment["env"]): Con
       ),
     );
   }
-  const apiUrl = raw.github.apiUrl;
-  if (apiUrl !== undefined && new URL(apiUrl).hostname.toLowerCase() === "github.com") {
-    problems.push(
-      problem(
-        ["github", "apiUrl"],
-        "is the website, not the REST API",
-        "use https://api.github.com (or https://HOST/api/v3 for GitHub Enterprise Server)",
-      ),
-    );
-  }
+  problems.push(...githubApiUrlProblems(raw.github.apiUrl));
   return problems;
 }
 

@@ -1,5 +1,6 @@
 import { envValue, type ConfigEnvironment } from "./config-deps.js";
 import { problem, type ConfigProblem } from "./config-problem.js";
+import { githubApiUrlProblems } from "./github-api-url-check.js";
 import type { RawRouterConfig } from "./router-config-schema.js";
 import { ROUTER_DEFAULTS, ROUTER_ENV } from "./router-defaults.js";
 
@@ -83,5 +84,10 @@ function checkSecretAndBackoff(raw: RawRouterConfig, env: ConfigEnvironment["env
 
 /** Rules that involve more than one key, or the environment; run after the schema has passed. */
 export function checkRouterConfig(raw: RawRouterConfig, deps: ConfigEnvironment): ConfigProblem[] {
-  return [...checkLabels(raw), ...checkHosts(raw), ...checkSecretAndBackoff(raw, deps.env)];
+  return [
+    ...checkLabels(raw),
+    ...checkHosts(raw),
+    ...checkSecretAndBackoff(raw, deps.env),
+    ...githubApiUrlProblems(raw.github?.apiUrl),
+  ];
 }

@@ -50,6 +50,9 @@ const timeoutsSchema = z.strictObject({
   teardown: durationSeconds(t.teardown).optional(),
   drain: durationSeconds(t.drain).optional(),
   tombstone: durationSeconds(t.tombstone).optional(),
+  githubRequest: durationSeconds(t.githubRequest).optional(),
+  afterJob: durationSeconds(t.afterJob).optional(),
+  sweep: durationSeconds(t.sweep).optional(),
 });
 
 const retriesSchema = z.strictObject({

@@ -100,6 +100,12 @@ export interface ExecutorTimeouts {
   readonly drainMs: number;
   /** How long finished jobs are remembered, so late or repeated deliveries for them stay harmless. */
   readonly tombstoneMs: number;
+  /** How long one GitHub API request may take before it is aborted and retried. */
+  readonly githubRequestMs: number;
+  /** How long a VM whose job completed may keep running before it is stopped (its guest normally powers off first). */
+  readonly afterJobMs: number;
+  /** How often the sweep looks for leaked VMs and registrations, and adopted VMs that powered off. */
+  readonly sweepMs: number;
 }
 
 /** tart-executor.yaml, validated, with defaults applied, paths resolved and durations in milliseconds. */

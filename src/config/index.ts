@@ -18,7 +18,7 @@ export { EXECUTOR_DEFAULTS, EXECUTOR_ENV } from "./executor-defaults.js";
 export { RUNNER_SCOPES, type RunnerScope } from "./executor-config-schema.js";
 export { MAX_MACOS_VMS, PULL_POLICIES, type PullPolicy } from "./tart-config-schema.js";
 export { loadExecutorConfig, parseExecutorConfig } from "./load-executor-config.js";
-export type { RouterConfig, RouterHostConfig } from "./router-config.js";
+export type { RouterConfig, RouterGitHubConfig, RouterHostConfig } from "./router-config.js";
 export { ROUTER_DEFAULTS, ROUTER_ENV } from "./router-defaults.js";
 export { loadRouterConfig, parseRouterConfig } from "./load-router-config.js";
 export {

@@ -139,6 +139,9 @@ export function normalizeExecutorConfig(
       teardownMs: secondsToMs(t.teardown ?? d.teardown),
       drainMs: secondsToMs(t.drain ?? d.drain),
       tombstoneMs: secondsToMs(t.tombstone ?? d.tombstone),
+      githubRequestMs: secondsToMs(t.githubRequest ?? d.githubRequest),
+      afterJobMs: secondsToMs(t.afterJob ?? d.afterJob),
+      sweepMs: secondsToMs(t.sweep ?? d.sweep),
     },
     retries: {
       maxAttempts: raw.retries?.maxAttempts ?? D.retryMaxAttempts,

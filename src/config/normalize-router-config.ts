@@ -35,6 +35,14 @@ export function normalizeRouterConfig(
       apiToken: raw.apiToken === "" ? undefined : raw.apiToken,
       webhookSecret: raw.webhookSecret ?? envValue(deps.env, ROUTER_ENV.webhookSecret),
       executorToken: raw.executorToken,
+      github:
+        raw.github === undefined
+          ? undefined
+          : {
+              apiUrl: raw.github.apiUrl ?? D.githubApiUrl,
+              appId: raw.github.appId,
+              privateKeyPath: expandPath(raw.github.privateKey, paths),
+            },
     }),
     insecureSkipSignatureVerification: raw.insecureSkipSignatureVerification ?? false,
     stateDirectory: expandPath(raw.stateDirectory ?? path.join(deps.homedir, D.stateDirectoryName), paths),

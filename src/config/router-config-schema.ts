@@ -15,6 +15,16 @@ const hostSchema = z.strictObject({
 });
 
 /**
+ * The GitHub App, so the router can ask GitHub for the deliveries it missed while it was down. The
+ * same keys, with the same meaning, as in tart-executor.yaml's `github` section.
+ */
+const githubSchema = z.strictObject({
+  appId: nameText(),
+  privateKey: nameText(),
+  apiUrl: httpUrl().optional(),
+});
+
+/**
  * `tart-router.yaml` as written: the original's keys (with `label`, the spelling its README used,
  * accepted beside `labels`) plus the new ones. Strict at every level.
  */
@@ -31,6 +41,7 @@ export const routerConfigSchema = z.strictObject({
   webhookSecret: secretText().optional(),
   insecureSkipSignatureVerification: z.boolean().optional(),
   executorToken: secretText().optional(),
+  github: githubSchema.optional(),
   stateDirectory: nameText().optional(),
   logging: z.strictObject({ level: logLevel().optional() }).optional(),
   statusIntervalSeconds: durationSeconds(D.statusIntervalSeconds).optional(),

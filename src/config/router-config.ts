@@ -1,4 +1,5 @@
 import type { LogLevel } from "./common-schemas.js";
+import type { ExecutorGitHubConfig } from "./executor-config.js";
 
 /** One executor the router forwards jobs to. */
 export interface RouterHostConfig {
@@ -13,6 +14,12 @@ export interface RouterHostConfig {
   /** Jobs asking for more memory (memory:N, MB) than this skip the host. */
   readonly memoryLimit?: number;
 }
+
+/**
+ * The GitHub App the webhooks come from, as in tart-executor.yaml (`github.appId`, `privateKey`,
+ * `apiUrl`): with it the router recovers deliveries that failed while it was down.
+ */
+export type RouterGitHubConfig = Pick<ExecutorGitHubConfig, "apiUrl" | "appId" | "privateKeyPath">;
 
 /** tart-router.yaml, validated, with defaults applied and durations in milliseconds. */
 export interface RouterConfig {
@@ -31,6 +38,8 @@ export interface RouterConfig {
   readonly insecureSkipSignatureVerification: boolean;
   /** Shared secret sent to executors (their webhook.routerToken). */
   readonly executorToken?: string;
+  /** Absent: jobs queued while the router was down cannot be recovered. */
+  readonly github?: RouterGitHubConfig;
   readonly stateDirectory: string;
   readonly logging: { readonly level: LogLevel };
   readonly statusIntervalMs: number;

@@ -10,6 +10,7 @@ export const ROUTER_DEFAULTS = {
   hostBackoffInitialSeconds: 5,
   hostBackoffMaxSeconds: 60,
   maxBodyBytes: 1_048_576,
+  githubApiUrl: "https://api.github.com",
 } as const;
 
 /** Environment variables tart-router reads (by the CLI, handed to the loader). */

@@ -1,8 +1,10 @@
 /**
  * `github app`, `github installation`, `github permissions`: the App's JWT is accepted (GET /app),
- * the App is installed where runners register, and that installation may manage runners. Stops at
- * the first failure, since each step needs the one before. Built on @octokit/app like the daemon,
- * but without retries: doctor should answer in seconds.
+ * the App is installed where runners register, and that installation may manage runners. The
+ * router's variant checks `github app` and then `github deliveries`: the App's webhook delivery
+ * log, which it reads to recover missed jobs, can be read. Stops at the first failure, since each
+ * step needs the one before. Built on @octokit/app like the daemons, but without retries: doctor
+ * should answer in seconds.
  */
 import { App } from "@octokit/app";
 import { Octokit } from "@octokit/rest";
@@ -20,38 +22,77 @@ export interface GitHubAppCheckInput {
 
 export type GitHubAppChecker = (input: GitHubAppCheckInput) => Promise<DoctorCheck[]>;
 
+/** The router needs only the App itself, no installation. */
+export type RouterGitHubAppCheckInput = Omit<GitHubAppCheckInput, "scope">;
+export type RouterGitHubAppChecker = (input: RouterGitHubAppCheckInput) => Promise<DoctorCheck[]>;
+
 interface AppInfo {
   readonly name?: string;
   readonly html_url?: string;
 }
 
-export const checkGitHubApp: GitHubAppChecker = async (input) => {
+/** `github app`: signs a JWT with the key and asks GitHub for the App (GET /app). */
+async function appCheck(
+  input: RouterGitHubAppCheckInput,
+  userAgent: string,
+): Promise<
+  { check: DoctorCheck; app: App<{ Octokit: typeof Octokit }>; info: AppInfo } | { check: DoctorCheck }
+> {
   const signal = AbortSignal.timeout(input.timeoutMs ?? 20_000);
   const Client = Octokit.defaults({
     baseUrl: input.apiUrl,
-    userAgent: "tart-executor-doctor",
+    userAgent,
     request: { signal },
     // Octokit's request log would print every failed request next to the report; the report says it.
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
   });
+  try {
+    const app = new App({ appId: input.appId, privateKey: input.privateKeyPem, Octokit: Client });
+    const info = (await app.octokit.request("GET /app")).data as AppInfo;
+    const check = pass(
+      "github app",
+      `App "${info.name ?? input.appId}" (id ${input.appId}) accepted the JWT from github.privateKey`,
+    );
+    return { check, app, info };
+  } catch (error) {
+    return { check: appFailure(error, input) };
+  }
+}
+
+/** tart-router: the App's JWT is accepted and its webhook delivery log can be read. */
+export const checkRouterGitHubApp: RouterGitHubAppChecker = async (input) => {
+  const jwt = await appCheck(input, "tart-router-doctor");
+  if (!("app" in jwt)) return [jwt.check];
+  try {
+    await jwt.app.octokit.request("GET /app/hook/deliveries", { per_page: 1 });
+  } catch (error) {
+    return [
+      jwt.check,
+      fail(
+        "github deliveries",
+        `reading the App's webhook deliveries failed: ${describe(error)}`,
+        "the App's webhook must be active and point at this router (App settings → Webhook)",
+      ),
+    ];
+  }
+  return [
+    jwt.check,
+    pass(
+      "github deliveries",
+      "the App's webhook deliveries can be read: jobs queued while the router is down are recovered at start",
+    ),
+  ];
+};
+
+export const checkGitHubApp: GitHubAppChecker = async (input) => {
   const where =
     input.scope.kind === "organization"
       ? `organization ${input.scope.org}`
       : `repository ${input.scope.owner}/${input.scope.repo}`;
-  let app: App<{ Octokit: typeof Client }>;
-  let info: AppInfo;
-  try {
-    app = new App({ appId: input.appId, privateKey: input.privateKeyPem, Octokit: Client });
-    info = (await app.octokit.request("GET /app")).data as AppInfo;
-  } catch (error) {
-    return [appFailure(error, input)];
-  }
-  const checks = [
-    pass(
-      "github app",
-      `App "${info.name ?? input.appId}" (id ${input.appId}) accepted the JWT from github.privateKey`,
-    ),
-  ];
+  const jwt = await appCheck(input, "tart-executor-doctor");
+  if (!("app" in jwt)) return [jwt.check];
+  const { app, info } = jwt;
+  const checks = [jwt.check];
   let installation: { id: number; permissions: Record<string, unknown> };
   try {
     const response =
@@ -101,7 +142,7 @@ export const checkGitHubApp: GitHubAppChecker = async (input) => {
   ];
 };
 
-function appFailure(error: unknown, input: GitHubAppCheckInput): DoctorCheck {
+function appFailure(error: unknown, input: RouterGitHubAppCheckInput): DoctorCheck {
   const status = (error as { status?: number; response?: unknown }).status;
   const answered = (error as { response?: unknown }).response !== undefined;
   // Octokit's RequestError always has a status; anything else failed before a request was sent.

@@ -151,7 +151,8 @@ function readSnapshot(file: string): Ledger {
   const snapshot = JSON.parse(readFileSync(file, "utf8")) as Snapshot;
   return {
     nextSeq: snapshot.nextSeq,
-    jobs: new Map(snapshot.jobs.map((job) => [job.key, job])),
+    // Snapshots written before `lastFailure` existed lack it.
+    jobs: new Map(snapshot.jobs.map((job) => [job.key, { ...job, lastFailure: job.lastFailure ?? null }])),
     vms: new Map(snapshot.vms.map((vm) => [vm.name, vm])),
   };
 }

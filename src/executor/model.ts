@@ -42,6 +42,8 @@ export interface JobRecord {
   readonly completedAt: number | null;
   /** VMs started for this job that failed before it was served. */
   readonly attempts: number;
+  /** Why the last of those VMs failed (for the give-up reason). */
+  readonly lastFailure: string | null;
   /** Set when the executor stopped trying to serve this job. */
   readonly givenUp: { readonly reason: string; readonly at: number } | null;
 }

@@ -6,6 +6,7 @@
 import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
+import { abortable } from "../abortable.js";
 import type { Clock } from "../clock.js";
 import type { GitHubClient } from "../github/github-client.js";
 import type { Tart, TartRun } from "../tart/tart.js";
@@ -19,6 +20,7 @@ import {
 } from "./runner-bootstrap.js";
 import { followRunner } from "./runner-follow.js";
 import { waitForGuest } from "./vm-boot.js";
+import { diagnoseVmLimit, isVmLimitRefusal } from "./vm-limit-diagnosis.js";
 import { prepareVm } from "./vm-prepare.js";
 import { TeardownRequest, type VmSettings } from "./vm-settings.js";
 import { teardownVm } from "./vm-teardown.js";
@@ -27,7 +29,10 @@ export type LifecyclePhaseMetric =
   "pull" | "clone" | "boot_to_ip" | "ssh_ready" | "runner_online" | "job_start" | "job_run" | "teardown";
 
 export interface VmLifecycleDeps {
-  readonly tart: Pick<Tart, "pull" | "clone" | "set" | "run" | "ip" | "stop" | "delete" | "listOci">;
+  readonly tart: Pick<
+    Tart,
+    "pull" | "clone" | "set" | "run" | "ip" | "stop" | "delete" | "listOci" | "listLocal"
+  >;
   readonly github: Pick<
     GitHubClient,
     | "generateJitConfig"
@@ -48,6 +53,18 @@ export interface VmLifecycleDeps {
   readonly observe: (phase: LifecyclePhaseMetric, seconds: number) => void;
   /** How the VM ended: it served a job, it failed, or it was torn down unused. */
   readonly countVm?: (outcome: "completed" | "failed" | "torn_down") => void;
+  /** Whether a VM name is one of this executor's (to name the VMs that hold macOS's VM slots). */
+  readonly isOwnVm: (name: string) => boolean;
+  /** The job the ledger says this VM's runner is running, if it knows. */
+  readonly jobServedBy?: (vm: string) => ServedJob | null;
+}
+
+export interface ServedJob {
+  readonly key: string;
+  readonly htmlUrl: string | null;
+  readonly completed: boolean;
+  /** GitHub said (in_progress) that this VM's runner took a job, whatever the runner's log showed so far. */
+  readonly tookJob: boolean;
 }
 
 export interface VmLifecycleRequest {
@@ -81,6 +98,8 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
   let runnerId: number | null = null;
   let tokenRunner = false;
   let served = false;
+  let lostJob = false;
+  let vmStopped = false;
   let failure: string | null = null;
   const started = clock.now();
   try {
@@ -91,7 +110,7 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     signal.throwIfAborted();
     phase("booting");
     // Ask GitHub for the registration while the VM boots, not after.
-    const registration = requestRegistration(name, spec, deps);
+    const registration = requestRegistration(name, spec, deps, signal);
     registration.catch(() => undefined);
     const bootStarted = clock.now();
     run = deps.tart.run(name, {
@@ -100,6 +119,10 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
       dirs: settings.dirs,
       ...(settings.netBridged === null ? {} : { netBridged: settings.netBridged }),
     });
+    const markStopped = (): void => {
+      vmStopped = true;
+    };
+    run.exited.then(markStopped, markStopped);
     const guest = await waitForGuest(
       {
         name,
@@ -125,7 +148,7 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     const onlineStarted = clock.now();
     if (await ensureRunnerInstalled(session, GUEST_PATHS, deps.runnerTarball, signal))
       log.info("copied the cached runner into the guest");
-    const reg = await Promise.race([registration, abortPromise(signal)]);
+    const reg = await abortable(registration, signal);
     tokenRunner = reg.registration.kind === "registration";
     runnerId = reg.runnerId;
     await startRunner(session, GUEST_PATHS, reg.registration, signal);
@@ -184,6 +207,7 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
       abortPromise(signal),
     ]);
     log.info({ endedBy: ended.by, runnerExitCode: ended.exitCode }, "runner finished");
+    if (served && ended.by === "vm stopped") lostJob = reportLostJob(name, request.forJob, deps, log);
     if (!served && !signal.aborted)
       failure =
         ended.by === "vm stopped"
@@ -193,12 +217,24 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
   } catch (error) {
     if (signal.aborted && signal.reason instanceof TeardownRequest) {
       if (signal.reason.failure && !served) failure = signal.reason.message;
+    } else if (!served && deps.jobServedBy?.(name)?.tookJob === true) {
+      // The runner took a job before its log said so (GitHub's in_progress came first), and the
+      // VM then died: not a failed start but a job lost mid-run.
+      served = true;
+      log.info({ err: error }, "vm ended before its runner's log showed the job it took");
+      if (vmStopped) lostJob = reportLostJob(name, request.forJob, deps, log);
     } else if (!served) {
       failure = error instanceof Error ? error.message : String(error);
     } else {
       log.warn({ err: error }, "vm ended with an error after serving its job");
     }
   } finally {
+    // Before the VM leaves its phase: the failure and the phase change must reach the ledger
+    // together, or the job would look uncovered, with no attempt counted, in between.
+    if (failure !== null && isVmLimitRefusal(failure)) {
+      const diagnosis = await diagnoseVmLimit(name, { tart: deps.tart, isOwnVm: deps.isOwnVm });
+      if (diagnosis !== null) failure = `${failure} — ${diagnosis.explanation}`;
+    }
     deps.emit({ type: "vm-phase", at: clock.now(), vm: name, phase: "tearing-down" });
     if (failure !== null) {
       log.error({ reason: failure }, "vm failed");
@@ -214,26 +250,45 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     for (const problem of problems) log.error({ problem }, "teardown step failed");
     deps.observe("teardown", (clock.now() - teardownStarted) / 1000);
     log.info({ lifetimeSeconds: Math.round((clock.now() - started) / 1000) }, "vm deleted");
-    deps.countVm?.(failure !== null ? "failed" : served ? "completed" : "torn_down");
+    deps.countVm?.(failure !== null || lostJob ? "failed" : served ? "completed" : "torn_down");
     deps.emit({ type: "vm-gone", at: clock.now(), vm: name });
   }
+}
+
+/**
+ * The guest powered off under a running job without its runner reporting an exit: a crash, a
+ * kernel panic, someone's `shutdown`. GitHub will fail that job ("runner lost") unless it had
+ * already finished, so the operator gets a warning naming it. Returns whether one was logged.
+ */
+function reportLostJob(vm: string, forJob: string, deps: VmLifecycleDeps, log: Logger): boolean {
+  const job = deps.jobServedBy?.(vm) ?? null;
+  if (job?.completed === true) return false;
+  log.warn(
+    { job: job?.key ?? forJob, url: job?.htmlUrl ?? undefined },
+    "the VM stopped while its runner was running a job; GitHub fails that job (runner lost)",
+  );
+  return true;
 }
 
 async function requestRegistration(
   name: string,
   spec: VmSpec,
   deps: VmLifecycleDeps,
+  signal: AbortSignal,
 ): Promise<{ registration: RunnerRegistration; runnerId: number | null }> {
   const labels = spec.labels.includes("self-hosted") ? spec.labels : ["self-hosted", ...spec.labels];
   if (deps.registration.mode === "jit") {
     const groupId = await deps.github.runnerGroupId(deps.settings.runnerGroup);
     try {
-      const jit = await deps.github.generateJitConfig({
-        name,
-        labels,
-        runnerGroupId: groupId,
-        workFolder: deps.settings.workFolder,
-      });
+      const jit = await deps.github.generateJitConfig(
+        {
+          name,
+          labels,
+          runnerGroupId: groupId,
+          workFolder: deps.settings.workFolder,
+        },
+        signal,
+      );
       return {
         registration: { kind: "jit", encodedJitConfig: jit.encodedJitConfig },
         runnerId: jit.runner.id,
@@ -247,7 +302,7 @@ async function requestRegistration(
       );
     }
   }
-  const token = await deps.github.createRegistrationToken();
+  const token = await deps.github.createRegistrationToken(signal);
   return {
     registration: {
       kind: "registration",
@@ -264,10 +319,7 @@ async function requestRegistration(
 }
 
 function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_resolve, reject) => {
-    if (signal.aborted) reject(signal.reason as Error);
-    else signal.addEventListener("abort", () => reject(signal.reason as Error), { once: true });
-  });
+  return abortable(new Promise<never>(() => undefined), signal);
 }
 
 /** The last non-empty line of a VM log (what `tart run` said last), for error messages. */

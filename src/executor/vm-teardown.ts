@@ -2,7 +2,11 @@
  * Teardown always runs and removes both halves of a VM: the Tart VM and the runner registration.
  * Guest shutdown first (a clean power-off), then `tart stop` (a power cut), then kill; then
  * `tart delete`; then DELETE the runner, retrying while GitHub still calls it busy (422).
+ * Every step is bounded: tart commands by their own timeouts, the GitHub part by what is left of
+ * the teardown budget (at least GITHUB_MIN_BUDGET_MS, so slow tart steps cannot starve the runner's
+ * removal), after which a registration left behind is the periodic sweep's to remove.
  */
+import { abortable } from "../abortable.js";
 import type { Clock } from "../clock.js";
 import type { GitHubClient } from "../github/github-client.js";
 import { shutdownCommand } from "../guest/runner-commands.js";
@@ -18,6 +22,9 @@ export interface TeardownTarget {
   /** True when a registration may exist whose id we never learned (registration-token runners). */
   readonly findRunnerByName: boolean;
 }
+
+/** The GitHub part of a teardown always gets at least this long, whatever the tart steps took. */
+export const GITHUB_MIN_BUDGET_MS = 15_000;
 
 export async function teardownVm(
   target: TeardownTarget,
@@ -61,18 +68,56 @@ export async function teardownVm(
       else await clock.sleep(1000);
     }
   }
+  const githubBudgetMs = Math.max(remaining(deadline, clock), GITHUB_MIN_BUDGET_MS);
+  const githubDeadline = clock.now() + githubBudgetMs;
+  const budget = new AbortController();
+  const budgetTimer = new AbortController();
+  void clock
+    .sleep(githubBudgetMs, budgetTimer.signal)
+    .then(() =>
+      budget.abort(
+        new Error(
+          `GitHub did not answer within the ${Math.round(githubBudgetMs / 1000)} s left of the teardown`,
+        ),
+      ),
+    )
+    .catch(() => undefined);
+  try {
+    await removeRegistration(target, deps.github, {
+      clock,
+      deadline: githubDeadline,
+      signal: budget.signal,
+      problems,
+    });
+  } finally {
+    budgetTimer.abort();
+  }
+  return problems;
+}
+
+async function removeRegistration(
+  target: TeardownTarget,
+  github: Pick<GitHubClient, "deleteRunner" | "findRunnerByName">,
+  budget: { clock: Clock; deadline: number; signal: AbortSignal; problems: string[] },
+): Promise<void> {
+  const { clock, deadline, signal, problems } = budget;
+  const bounded = <T>(request: Promise<T>): Promise<T> => abortable(request, signal);
   let runnerId = target.runnerId;
   if (runnerId === null && target.findRunnerByName) {
-    runnerId = (await deps.github.findRunnerByName(target.name).catch(() => null))?.id ?? null;
+    const found = await bounded(github.findRunnerByName(target.name, signal)).catch((error: unknown) => {
+      problems.push(`${describe("find runner", error)}; the periodic sweep will remove it if it exists`);
+      return null;
+    });
+    runnerId = found?.id ?? null;
   }
   if (runnerId !== null) {
     for (;;) {
-      const result = await deps.github
-        .deleteRunner(runnerId)
-        .catch((error: unknown) => describe("delete runner", error));
+      const result = await bounded(github.deleteRunner(runnerId, signal)).catch((error: unknown) =>
+        describe(`delete runner ${runnerId}`, error),
+      );
       if (result === "deleted" || result === "not-found") break;
       if (result !== "busy") {
-        problems.push(result);
+        problems.push(`${result}; the periodic sweep will remove it`);
         break;
       }
       if (remaining(deadline, clock) < 5_000) {
@@ -84,7 +129,6 @@ export async function teardownVm(
       await clock.sleep(5_000);
     }
   }
-  return problems;
 }
 
 function remaining(deadline: number, clock: Clock): number {

@@ -1,26 +1,16 @@
 /**
  * The GitHub adapter: the only code that talks to GitHub. Authenticates as the GitHub App (JWT via
- * @octokit/app), finds the installation for the runner scope, keeps installation tokens cached, and
- * wraps the runner endpoints we use (github-api.md §2–§3). Every request goes through the retry
- * policy in github-request-policy.ts.
+ * @octokit/app; the App's own endpoints are in github-app-client.ts), finds the installation for
+ * the runner scope, keeps installation tokens cached, and wraps the runner endpoints we use
+ * (github-api.md §2–§3). Every request goes through the retry policy in github-request-policy.ts.
  */
-import { App } from "@octokit/app";
-import { Octokit } from "@octokit/rest";
 import { z } from "zod";
-import type { Clock } from "../clock.js";
-import { requestPolicyPlugin, type GitHubRequestPolicy } from "./github-request-policy.js";
+import { GitHubAppClient, type GitHubAppClientOptions } from "./github-app-client.js";
 import { InstallationTokenCache } from "./installation-token-cache.js";
 import { runnerConfigUrl, scopePath, type RunnerScope } from "./runner-scope.js";
 
-export interface GitHubClientOptions {
-  readonly appId: string;
-  readonly privateKeyPem: string;
-  /** `https://api.github.com` or `https://HOST/api/v3`. */
-  readonly apiUrl: string;
+export interface GitHubClientOptions extends GitHubAppClientOptions {
   readonly scope: RunnerScope;
-  readonly clock: Clock;
-  readonly userAgent: string;
-  readonly retry?: Partial<Omit<GitHubRequestPolicy, "clock">>;
   /** Told about every secret GitHub hands out (installation and registration tokens, JIT configs), for log redaction. */
   readonly onSecret?: (value: string) => void;
 }
@@ -35,15 +25,6 @@ export interface GitHubRunner {
 const runnerSchema = z.object({ id: z.number(), name: z.string(), status: z.string(), busy: z.boolean() });
 const tokenSchema = z.object({ token: z.string(), expires_at: z.string() });
 const jitSchema = z.object({ runner: runnerSchema, encoded_jit_config: z.string() });
-const deliveriesSchema = z.array(
-  z.object({
-    id: z.number(),
-    guid: z.string(),
-    delivered_at: z.string(),
-    status_code: z.number(),
-    event: z.string(),
-  }),
-);
 const downloadsSchema = z.array(
   z.object({
     os: z.string(),
@@ -54,34 +35,19 @@ const downloadsSchema = z.array(
   }),
 );
 
-export class GitHubClient {
+export class GitHubClient extends GitHubAppClient {
   readonly #options: GitHubClientOptions;
-  readonly #app: App<{ Octokit: typeof Octokit }>;
-  readonly #Client: typeof Octokit;
   readonly #tokens: InstallationTokenCache;
   #installationId: Promise<number> | undefined;
   #groupIds = new Map<string, Promise<number>>();
 
   constructor(options: GitHubClientOptions) {
+    super(options);
     this.#options = options;
-    const policy: GitHubRequestPolicy = {
-      clock: options.clock,
-      maxAttempts: options.retry?.maxAttempts ?? 4,
-      baseDelayMs: options.retry?.baseDelayMs ?? 1000,
-      maxDelayMs: options.retry?.maxDelayMs ?? 120_000,
-      ...(options.retry?.onRequest === undefined ? {} : { onRequest: options.retry.onRequest }),
-    };
-    this.#Client = Octokit.plugin(requestPolicyPlugin(policy)).defaults({
-      baseUrl: options.apiUrl,
-      userAgent: options.userAgent,
-      // Octokit would print every failed request to the console; the policy's onRequest reports them.
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    });
-    this.#app = new App({ appId: options.appId, privateKey: options.privateKeyPem, Octokit: this.#Client });
     this.#tokens = new InstallationTokenCache({
       clock: options.clock,
       fetch: async (id) => {
-        const response = await this.#app.octokit.request(
+        const response = await this.app.octokit.request(
           "POST /app/installations/{installation_id}/access_tokens",
           {
             installation_id: id,
@@ -105,8 +71,8 @@ export class GitHubClient {
       const scope = this.#options.scope;
       const response =
         scope.kind === "organization"
-          ? await this.#app.octokit.request("GET /orgs/{org}/installation", { org: scope.org })
-          : await this.#app.octokit.request("GET /repos/{owner}/{repo}/installation", {
+          ? await this.app.octokit.request("GET /orgs/{org}/installation", { org: scope.org })
+          : await this.app.octokit.request("GET /repos/{owner}/{repo}/installation", {
               owner: scope.owner,
               repo: scope.repo,
             });
@@ -150,12 +116,15 @@ export class GitHubClient {
    * A single-use JIT runner registration. A 409 (name taken, e.g. left over from a crash) is
    * resolved by deleting the stale runner and trying once more (github-api.md §3.3).
    */
-  async generateJitConfig(request: {
-    name: string;
-    labels: readonly string[];
-    runnerGroupId: number;
-    workFolder: string;
-  }): Promise<{ runner: GitHubRunner; encodedJitConfig: string }> {
+  async generateJitConfig(
+    request: {
+      name: string;
+      labels: readonly string[];
+      runnerGroupId: number;
+      workFolder: string;
+    },
+    signal?: AbortSignal,
+  ): Promise<{ runner: GitHubRunner; encodedJitConfig: string }> {
     const body = {
       name: request.name,
       labels: [...request.labels],
@@ -164,7 +133,7 @@ export class GitHubClient {
     };
     const path = `/${scopePath(this.#options.scope)}/actions/runners/generate-jitconfig`;
     const generate = async (): Promise<{ runner: GitHubRunner; encodedJitConfig: string }> => {
-      const data = jitSchema.parse(await this.#request("POST", path, body));
+      const data = jitSchema.parse(await this.#request("POST", path, body, signal));
       this.#options.onSecret?.(data.encoded_jit_config);
       return { runner: data.runner, encodedJitConfig: data.encoded_jit_config };
     };
@@ -172,24 +141,24 @@ export class GitHubClient {
       return await generate();
     } catch (error) {
       if ((error as { status?: number }).status !== 409) throw error;
-      const stale = await this.findRunnerByName(request.name);
-      if (stale !== null) await this.deleteRunner(stale.id);
+      const stale = await this.findRunnerByName(request.name, signal);
+      if (stale !== null) await this.deleteRunner(stale.id, signal);
       return generate();
     }
   }
 
-  async createRegistrationToken(): Promise<{ token: string; expiresAt: number }> {
+  async createRegistrationToken(signal?: AbortSignal): Promise<{ token: string; expiresAt: number }> {
     const path = `/${scopePath(this.#options.scope)}/actions/runners/registration-token`;
-    const data = tokenSchema.parse(await this.#request("POST", path, {}));
+    const data = tokenSchema.parse(await this.#request("POST", path, {}, signal));
     this.#options.onSecret?.(data.token);
     return { token: data.token, expiresAt: Date.parse(data.expires_at) };
   }
 
-  async findRunnerByName(name: string): Promise<GitHubRunner | null> {
+  async findRunnerByName(name: string, signal?: AbortSignal): Promise<GitHubRunner | null> {
     const path = `/${scopePath(this.#options.scope)}/actions/runners`;
     const data = z
       .object({ runners: z.array(runnerSchema) })
-      .parse(await this.#request("GET", path, { name, per_page: 100 }));
+      .parse(await this.#request("GET", path, { name, per_page: 100 }, signal));
     return data.runners.find((runner) => runner.name === name) ?? null;
   }
 
@@ -208,9 +177,9 @@ export class GitHubClient {
   }
 
   /** Removes a registration: `deleted`, `not-found` (already gone) or `busy` (422, runner mid-job). */
-  async deleteRunner(id: number): Promise<"deleted" | "not-found" | "busy"> {
+  async deleteRunner(id: number, signal?: AbortSignal): Promise<"deleted" | "not-found" | "busy"> {
     try {
-      await this.#request("DELETE", `/${scopePath(this.#options.scope)}/actions/runners/${id}`, {});
+      await this.#request("DELETE", `/${scopePath(this.#options.scope)}/actions/runners/${id}`, {}, signal);
       return "deleted";
     } catch (error) {
       const status = (error as { status?: number }).status;
@@ -233,62 +202,24 @@ export class GitHubClient {
   }
 
   /**
-   * The App's `workflow_job` deliveries since `sinceMs` that never got a 2xx in any attempt (one
-   * entry per delivery GUID, the newest attempt), oldest first (github-api.md §1.3).
+   * Sends a request with the installation token, refreshing it once if GitHub answers 401.
+   * `signal` ends it (and its retries) at once.
    */
-  async failedDeliveries(sinceMs: number): Promise<Array<{ id: number; guid: string; deliveredAt: number }>> {
-    const latest = new Map<string, { id: number; guid: string; deliveredAt: number; ok: boolean }>();
-    let cursor: string | undefined;
-    for (let page = 0; page < 50; page += 1) {
-      const response = await this.#app.octokit.request("GET /app/hook/deliveries", {
-        per_page: 100,
-        ...(cursor === undefined ? {} : { cursor }),
-      });
-      const items = deliveriesSchema.parse(response.data);
-      let older = false;
-      for (const item of items) {
-        const deliveredAt = Date.parse(item.delivered_at);
-        if (deliveredAt < sinceMs) {
-          older = true;
-          continue;
-        }
-        if (item.event !== "workflow_job") continue;
-        const ok = item.status_code >= 200 && item.status_code < 300;
-        const seen = latest.get(item.guid);
-        if (seen === undefined) latest.set(item.guid, { id: item.id, guid: item.guid, deliveredAt, ok });
-        else
-          latest.set(item.guid, {
-            ...(deliveredAt > seen.deliveredAt
-              ? { id: item.id, deliveredAt }
-              : { id: seen.id, deliveredAt: seen.deliveredAt }),
-            guid: item.guid,
-            ok: seen.ok || ok,
-          });
-      }
-      cursor = /[?&]cursor=([^&>]+)[^>]*>;\s*rel="next"/.exec(String(response.headers.link ?? ""))?.[1];
-      if (older || cursor === undefined) break;
-    }
-    return [...latest.values()]
-      .filter((entry) => !entry.ok)
-      .map(({ id, guid, deliveredAt }) => ({ id, guid, deliveredAt }))
-      .sort((a, b) => a.deliveredAt - b.deliveredAt);
-  }
-
-  /** Asks GitHub to deliver a webhook again (same GUID). */
-  async redeliver(deliveryId: number): Promise<void> {
-    await this.#app.octokit.request("POST /app/hook/deliveries/{delivery_id}/attempts", {
-      delivery_id: deliveryId,
-    });
-  }
-
-  /** Sends a request with the installation token, refreshing it once if GitHub answers 401. */
-  async #request(method: string, path: string, params: Record<string, unknown>): Promise<unknown> {
+  async #request(
+    method: string,
+    path: string,
+    params: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const installationId = await this.installationId();
     for (let attempt = 1; ; attempt += 1) {
       const { token } = await this.#tokens.get(installationId);
-      const client = new this.#Client({ auth: token });
+      const client = new this.Client({ auth: token });
       try {
-        const response = await client.request(`${method} ${path}`, params);
+        const response = await client.request(
+          `${method} ${path}`,
+          signal === undefined ? params : { ...params, request: { signal } },
+        );
         return response.data;
       } catch (error) {
         if ((error as { status?: number }).status === 401 && attempt === 1) {

@@ -1,12 +1,16 @@
 /**
  * How every GitHub request is retried and observed (github-api.md §6): 5xx, 429, rate-limited 403s
  * and network errors are retried with backoff, honouring `retry-after` and `x-ratelimit-reset`;
- * other 4xx answers are final. Installed as an Octokit plugin so it covers app and installation clients.
+ * other 4xx answers are final. Every attempt has a deadline (`attemptTimeoutMs`): a request GitHub
+ * never answers is aborted and retried like a network error, so no caller waits forever. A caller's
+ * own `request.signal` still ends the request at once, without a retry. Installed as an Octokit
+ * plugin so it covers app and installation clients.
  */
 import type { Octokit } from "@octokit/core";
 import type { Clock } from "../clock.js";
 
-export type GitHubRequestOutcome = "ok" | "client_error" | "server_error" | "rate_limited" | "network_error";
+export type GitHubRequestOutcome =
+  "ok" | "client_error" | "server_error" | "rate_limited" | "network_error" | "timeout";
 
 export interface GitHubRequestPolicy {
   readonly clock: Clock;
@@ -16,6 +20,8 @@ export interface GitHubRequestPolicy {
   readonly baseDelayMs: number;
   /** Never wait longer than this for one retry (a longer retry-after fails the request instead). */
   readonly maxDelayMs: number;
+  /** How long one attempt may take before it is aborted (and retried). */
+  readonly attemptTimeoutMs: number;
   readonly onRequest?: (event: {
     method: string;
     route: string;
@@ -63,11 +69,16 @@ function isRateLimited(error: unknown): boolean {
   );
 }
 
-function outcomeOf(error: unknown): GitHubRequestOutcome {
+function outcomeOf(error: unknown, timedOut: boolean): GitHubRequestOutcome {
+  if (timedOut) return "timeout";
   const status = (error as HttpishError).status;
   if (status === undefined) return "network_error";
   if (isRateLimited(error)) return "rate_limited";
   return status >= 500 ? "server_error" : "client_error";
+}
+
+interface RequestOptionsWithSignal {
+  request?: { signal?: AbortSignal | null | undefined } & Record<string, unknown>;
 }
 
 /** An Octokit plugin applying the policy to every request of every client built from the class. */
@@ -76,8 +87,17 @@ export function requestPolicyPlugin(policy: GitHubRequestPolicy) {
     octokit.hook.wrap("request", async (request, options) => {
       const route = String(options.url);
       const method = String(options.method);
+      // Hooks further in receive this very object (before-after-hook binds it), so the per-attempt
+      // signal is set on it rather than on a copy.
+      const withSignal = options as RequestOptionsWithSignal;
+      const callerSignal = withSignal.request?.signal ?? undefined;
       for (let attempt = 1; ; attempt += 1) {
         const started = policy.clock.now();
+        const deadline = AbortSignal.timeout(policy.attemptTimeoutMs);
+        withSignal.request = {
+          ...withSignal.request,
+          signal: callerSignal === undefined ? deadline : AbortSignal.any([callerSignal, deadline]),
+        };
         try {
           const response = await request(options);
           const remaining = Number(response.headers["x-ratelimit-remaining"]);
@@ -90,14 +110,18 @@ export function requestPolicyPlugin(policy: GitHubRequestPolicy) {
             rateLimitRemaining: Number.isFinite(remaining) ? remaining : null,
           });
           return response;
-        } catch (error) {
+        } catch (caught) {
+          if (callerSignal?.aborted === true) throw caught;
+          const timedOut = deadline.aborted;
+          // Octokit reports an aborted fetch as status 500; it is a timeout, retried as a network error.
+          const error = timedOut ? timeoutError(method, route, policy.attemptTimeoutMs, caught) : caught;
           const headers = (error as HttpishError).response?.headers ?? {};
           const remaining = Number(headers["x-ratelimit-remaining"]);
           policy.onRequest?.({
             method,
             route,
             status: (error as HttpishError).status ?? null,
-            outcome: outcomeOf(error),
+            outcome: outcomeOf(error, timedOut),
             durationMs: policy.clock.now() - started,
             rateLimitRemaining: Number.isFinite(remaining) ? remaining : null,
           });
@@ -108,4 +132,9 @@ export function requestPolicyPlugin(policy: GitHubRequestPolicy) {
       }
     });
   };
+}
+
+/** An error without a status (so it is retried like a network error) that says what timed out. */
+function timeoutError(method: string, route: string, timeoutMs: number, cause: unknown): Error {
+  return new Error(`GitHub did not answer ${method} ${route} within ${timeoutMs / 1000} s`, { cause });
 }

@@ -3,7 +3,9 @@
 export type JobOutcome = "served" | "cancelled" | "given_up";
 export type VmOutcome = "completed" | "failed" | "torn_down";
 export type TartCommandOutcome = "ok" | "error" | "timeout" | "cancelled";
-export type GitHubRequestOutcome = "ok" | "client_error" | "server_error" | "rate_limited" | "network_error";
+import type { GitHubRequestOutcome } from "../github/github-request-policy.js";
+
+export type { GitHubRequestOutcome };
 /** The steps from a queued job to a torn-down VM, timed by `observePhase`. */
 export type Phase =
   | "queue_wait"
@@ -24,6 +26,7 @@ export const GITHUB_REQUEST_OUTCOMES: readonly GitHubRequestOutcome[] = [
   "server_error",
   "rate_limited",
   "network_error",
+  "timeout",
 ];
 export const PHASES: readonly Phase[] = [
   "queue_wait",

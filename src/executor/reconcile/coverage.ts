@@ -14,6 +14,16 @@ export function isCoverable(vm: VmRecord): boolean {
   return vm.servingJob === null && COVERABLE_PHASES.has(vm.phase);
 }
 
+/**
+ * A runner that has taken a job the webhooks have not named yet (its log said "Running job"
+ * before GitHub's in_progress delivery arrived). It took one of the queued jobs its labels match,
+ * so until the delivery says which, it counts as covering one of them: otherwise every such
+ * moment would start a spare VM that then sits idle.
+ */
+function tookUnnamedJob(vm: VmRecord): boolean {
+  return vm.servingJob === null && vm.phase === "busy";
+}
+
 /** A job GitHub will dispatch and that we still try to serve. `waiting` jobs are not dispatched. */
 export function needsRunner(job: JobRecord): boolean {
   return job.status === "queued" && job.givenUp === null;
@@ -26,11 +36,12 @@ export function queuedJobs(ledger: Ledger): JobRecord[] {
 
 /**
  * Greedy matching in arrival order: a job takes the VM made for it if that one is still free,
- * else the oldest free VM that can serve it. Each VM covers at most one job.
+ * else the oldest free VM that can serve it. Each VM covers at most one job. A busy VM whose job
+ * is not named yet covers too (see tookUnnamedJob).
  * Returns job key → VM name.
  */
 export function coverage(ledger: Ledger): Map<string, string> {
-  const free = vmsByAge(ledger).filter(isCoverable);
+  const free = vmsByAge(ledger).filter((vm) => isCoverable(vm) || tookUnnamedJob(vm));
   const taken = new Set<string>();
   const result = new Map<string, string>();
   for (const job of queuedJobs(ledger)) {

@@ -41,7 +41,8 @@ export function startActions(
 
 function giveUpReason(job: JobRecord, capacity: Capacity, policy: ReconcilePolicy): string | null {
   if (job.attempts >= policy.maxAttempts) {
-    return `${job.attempts} VM attempts failed (limit ${policy.maxAttempts})`;
+    const last = job.lastFailure === null ? "" : `; the last: ${job.lastFailure}`;
+    return `${job.attempts} VM attempts failed (limit ${policy.maxAttempts})${last}`;
   }
   return neverFits(job.spec, capacity);
 }

@@ -32,7 +32,7 @@ afterEach(async () => {
   receiver = undefined;
 });
 
-async function setup(options: { scope?: RunnerScope; webhookUrl?: string } = {}) {
+async function setup(options: { scope?: RunnerScope; webhookUrl?: string; attemptTimeoutMs?: number } = {}) {
   fake = await startFakeGitHub({
     appId: 1001,
     appPrivateKeyPem: privateKeyPem,
@@ -49,6 +49,9 @@ async function setup(options: { scope?: RunnerScope; webhookUrl?: string } = {})
     scope: options.scope ?? { kind: "organization", org: "acme" },
     clock,
     userAgent: "tart-executor-tests",
+    ...(options.attemptTimeoutMs === undefined
+      ? {}
+      : { retry: { attemptTimeoutMs: options.attemptTimeoutMs } }),
   });
   const requests = (pattern: RegExp) =>
     (fake?.requests() ?? []).filter((r) => pattern.test(`${r.method} ${r.path}`));
@@ -120,6 +123,52 @@ describe("GitHubClient against the fake GitHub", () => {
       response: { kind: "status", status: 503 },
     });
     await expect(client.listRunners()).rejects.toMatchObject({ status: 503 });
+  });
+
+  it("abandons a request GitHub never answers after the attempt timeout, and retries it", async () => {
+    const { client, fake, clock, requests } = await setup({ attemptTimeoutMs: 300 });
+    await client.installationId();
+    fake.faults.inject({
+      method: "POST",
+      path: /generate-jitconfig$/,
+      times: 1,
+      response: { kind: "delay", ms: 60_000 },
+    });
+    const started = Date.now();
+    const created = await client.generateJitConfig(jit("tart-executor-mini-1-cccccccc"));
+    expect(created.runner.name).toBe("tart-executor-mini-1-cccccccc");
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(requests(/POST .*generate-jitconfig/)).toHaveLength(2);
+    expect(clock.sleeps[0]).toBe(1000);
+  });
+
+  it("gives up on a request that keeps hanging with an error naming the route and the timeout", async () => {
+    const { client, fake } = await setup({ attemptTimeoutMs: 200 });
+    await client.installationId();
+    fake.faults.inject({
+      method: "GET",
+      path: /actions\/runners$/,
+      times: 10,
+      response: { kind: "delay", ms: 60_000 },
+    });
+    await expect(client.listRunners()).rejects.toThrow(/did not answer GET .*runners within 0\.2 s/);
+  });
+
+  it("ends at once, without retrying, a request whose caller aborts it", async () => {
+    const { client, fake, requests } = await setup({ attemptTimeoutMs: 30_000 });
+    await client.installationId();
+    fake.faults.inject({
+      method: "POST",
+      path: /generate-jitconfig$/,
+      times: 1,
+      response: { kind: "delay", ms: 60_000 },
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error("teardown")), 200);
+    await expect(
+      client.generateJitConfig(jit("tart-executor-mini-1-dddddddd"), controller.signal),
+    ).rejects.toThrow();
+    expect(requests(/POST .*generate-jitconfig/)).toHaveLength(1);
   });
 
   it("does not retry client errors, and reports a deleted or unknown runner as not-found", async () => {

@@ -103,6 +103,27 @@ describe("tart-router CLI", () => {
     expect(bad.stderr).toContain("lables");
   });
 
+  it("check-config reads the GitHub App's key when github is set, and names the file and key it cannot use", () => {
+    const dir = tempDir("tart-router-cli-key-");
+    const key = path.join(dir, "app.pem");
+    const base = config(3251, "http://127.0.0.1:3250", "/tmp/state") + "\nwebhookSecret: s3cr3t-value\n";
+    const withKey = (privateKey: string) =>
+      writeConfig(`${base}github:\n  appId: 1234567\n  privateKey: ${privateKey}\n`);
+    const missing = withKey(key);
+    const refused = run(["check-config", "--config", missing]);
+    expect(refused.status).toBe(78);
+    expect(refused.stderr).toContain(missing);
+    expect(refused.stderr).toContain("github.privateKey");
+    expect(refused.stderr).toContain(`cannot read the GitHub App private key ${key}: ENOENT`);
+    const body = "MIIEowIBAAKCAQEAtestonlynotarealkeybutlongenoughtolooklikeone";
+    writeFileSync(key, `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----\n`);
+    const checked = run(["check-config", "--config", withKey(key)]);
+    expect(checked.status).toBe(0);
+    expect(checked.stdout).toContain(`"privateKeyPath": "${key}"`);
+    expect(checked.stdout).toContain('"appId": "1234567"');
+    expect(checked.stdout).not.toContain(body);
+  });
+
   it("forwards after SIGKILL what it had acknowledged, and exits 0 on SIGTERM", async () => {
     const executor = await FakeExecutor.start({ hostname: "mac-a", secret: SECRET, freeSlots: 0 });
     try {

@@ -79,6 +79,11 @@ describe("tart-router.example.yaml", () => {
   it("stays valid with every optional setting switched on", () => {
     const config = loadRouterConfig("/Users/ci/tart-router.yaml", deps(uncommentSettings(text)));
     expect(config.executorToken).toBe("replace-with-a-shared-secret");
+    expect(config.github).toEqual({
+      appId: "1234567",
+      privateKeyPath: "/Users/ci/acme-tartelet.private-key.pem",
+      apiUrl: "https://api.github.com",
+    });
   });
 
   it("mentions every key", () => {

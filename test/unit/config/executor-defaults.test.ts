@@ -63,6 +63,9 @@ describe("executor config defaults", () => {
       teardownMs: 120_000,
       drainMs: 3_600_000,
       tombstoneMs: 86_400_000,
+      githubRequestMs: 30_000,
+      afterJobMs: 60_000,
+      sweepMs: 60_000,
     });
   });
 

@@ -151,3 +151,50 @@ describe("router config", () => {
     );
   });
 });
+
+describe("router config: the GitHub App (github)", () => {
+  const github = (...lines: string[]) =>
+    routerYaml(["github:", ...lines.map((line) => `  ${line}`)].join("\n"));
+
+  it("is optional", () => {
+    expect(parseRouter(routerYaml()).github).toBeUndefined();
+  });
+
+  it("takes the executor's keys: appId as written, privateKey as a path, apiUrl defaulting to api.github.com", () => {
+    expect(parseRouter(github("appId: 1234567", "privateKey: keys/app.pem")).github).toEqual({
+      appId: "1234567",
+      privateKeyPath: "/Users/ci/config/keys/app.pem",
+      apiUrl: "https://api.github.com",
+    });
+    expect(
+      parseRouter(github("appId: '42'", "privateKey: ~/app.pem", "apiUrl: https://ghe.example.com/api/v3/"))
+        .github,
+    ).toEqual({
+      appId: "42",
+      privateKeyPath: "/Users/ci/app.pem",
+      apiUrl: "https://ghe.example.com/api/v3",
+    });
+  });
+
+  it("names the file and the key of what is missing or wrong", () => {
+    expect(routerErrors(github("appId: 42"))).toEqual([`${F}:9:1 github.privateKey: is required`]);
+    expect(routerErrors(github("privateKey: app.pem", "apiUrl: github.com/api"))).toEqual([
+      `${F}:9:1 github.appId: is required`,
+      `${F}:11:11 github.apiUrl: must be an http:// or https:// URL, got "github.com/api" — hint: write the full URL including the scheme, e.g. http://10.0.4.2:3250`,
+    ]);
+    expect(routerErrors(github("appId: 42", "privateKey: app.pem", "apiUrl: https://github.com"))).toEqual([
+      `${F}:12:11 github.apiUrl: is the website, not the REST API — hint: use https://api.github.com (or https://HOST/api/v3 for GitHub Enterprise Server)`,
+    ]);
+  });
+
+  it("points keys of the executor's github section that the router does not use to where they belong", () => {
+    expect(
+      routerErrors(
+        github("appId: 42", "privateKey: app.pem", "webhookSecret: s3cret", "runnerScope: organization"),
+      ),
+    ).toEqual([
+      `${F}:12:3 github.webhookSecret: unknown key "webhookSecret" — hint: did you mean "webhookSecret"? It belongs at another level`,
+      `${F}:13:3 github.runnerScope: unknown key "runnerScope" — hint: known keys here: appId, privateKey, apiUrl`,
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { loadRouterConfigForDoctor } from "../../../src/cli/doctor-command.js";
 import type { DoctorDeps } from "../../../src/doctor/doctor-deps.js";
+import { checkRouterGitHubApp } from "../../../src/doctor/github-app-check.js";
 import { nodeDoctorDeps } from "../../../src/doctor/node-doctor-deps.js";
 import { runRouterDoctor } from "../../../src/doctor/router-doctor.js";
+import { startFakeGitHub, type FakeGitHub } from "../../../src/sim/github/fake-github.js";
 import { byName } from "./doctor-world.js";
 
 let dir: string;
@@ -17,6 +20,8 @@ let executorUrl: string;
 let misnamed: FastifyInstance;
 let misnamedUrl: string;
 let deps: DoctorDeps;
+let github: FakeGitHub;
+let keyPath: string;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -35,10 +40,19 @@ beforeAll(async () => {
   misnamed = fastify();
   misnamed.get("/status", async () => ({ hostname: "mac-studio", version: "0.1.0", freeSlots: 0 }));
   misnamedUrl = await misnamed.listen({ host: "127.0.0.1", port: 0 });
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  keyPath = path.join(dir, "app.pem");
+  writeFileSync(keyPath, pem, { mode: 0o600 });
+  github = await startFakeGitHub({
+    appId: 4242,
+    appPrivateKeyPem: pem,
+    installations: [{ id: 1, account: { login: "acme", type: "Organization" } }],
+  });
 });
 
 afterAll(async () => {
-  await Promise.all([executor.close(), misnamed.close()]);
+  await Promise.all([executor.close(), misnamed.close(), github.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,7 +68,11 @@ async function doctor(overrides: Record<string, unknown>) {
     ...overrides,
   };
   writeFileSync(file, stringify(config));
-  return runRouterDoctor({ ...deps, config: loadRouterConfigForDoctor(file, deps) });
+  return runRouterDoctor({
+    ...deps,
+    config: loadRouterConfigForDoctor(file, deps),
+    checkGitHub: checkRouterGitHubApp,
+  });
 }
 
 describe("router doctor", () => {
@@ -63,6 +81,7 @@ describe("router doctor", () => {
     expect(checks.map((check) => [check.name, check.status])).toEqual([
       ["config", "PASS"],
       ["webhook secret", "PASS"],
+      ["github app", "WARN"],
       ["api token", "PASS"],
       ["port", "PASS"],
       ["host mini-1", "PASS"],
@@ -71,6 +90,46 @@ describe("router doctor", () => {
     expect(byName(checks, "host mini-1").detail).toBe(
       `${executorUrl} answers: tart-executor 0.1.0, 2 free slot(s)`,
     );
+  });
+
+  it("WARNs that jobs queued while the router is down are lost without the App's credentials", async () => {
+    expect(byName(await doctor({}), "github app")).toEqual({
+      name: "github app",
+      status: "WARN",
+      detail:
+        "not configured: jobs queued while the router is down are lost (GitHub does not retry failed deliveries)",
+      hint: "set github.appId and github.privateKey (and github.apiUrl for GitHub Enterprise Server) to the executors' GitHub App",
+    });
+  });
+
+  it("PASSes the App's key, JWT and delivery log against GitHub", async () => {
+    const checks = await doctor({ github: { appId: 4242, privateKey: keyPath, apiUrl: github.apiUrl } });
+    expect(checks.slice(0, 5).map((check) => [check.name, check.status])).toEqual([
+      ["config", "PASS"],
+      ["webhook secret", "PASS"],
+      ["private key", "PASS"],
+      ["github app", "PASS"],
+      ["github deliveries", "PASS"],
+    ]);
+    expect(byName(checks, "github app").detail).toBe(
+      'App "tart-executor (simulated)" (id 4242) accepted the JWT from github.privateKey',
+    );
+  });
+
+  it("FAILs a key GitHub does not accept for the App, and a key it cannot read", async () => {
+    const wrongApp = await doctor({ github: { appId: 4243, privateKey: keyPath, apiUrl: github.apiUrl } });
+    expect(byName(wrongApp, "github app")).toMatchObject({
+      status: "FAIL",
+      hint: expect.stringContaining("check github.appId (4243)") as unknown,
+    });
+    expect(wrongApp.map((check) => check.name)).not.toContain("github deliveries");
+    const missing = path.join(dir, "missing.pem");
+    const noKey = await doctor({ github: { appId: 4242, privateKey: missing, apiUrl: github.apiUrl } });
+    expect(byName(noKey, "private key")).toMatchObject({
+      status: "FAIL",
+      detail: `cannot read ${missing} (ENOENT)`,
+    });
+    expect(noKey.map((check) => check.name)).not.toContain("github app");
   });
 
   it("WARNs about executors that do not answer or answer under another name", async () => {

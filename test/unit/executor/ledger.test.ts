@@ -27,6 +27,7 @@ describe("job-observed", () => {
       updatedAt: 100,
       completedAt: null,
       attempts: 0,
+      lastFailure: null,
       givenUp: null,
       deliveries: ["a"],
     });
@@ -253,9 +254,13 @@ describe("vm-failed", () => {
     expect(job(replayed, 1).attempts).toBe(1);
   });
 
-  it("counts each VM's failure: two VMs, two attempts", () => {
-    const ledger = fold([failed, vmStarted("vm-b", 1, 20), { ...failed, vm: "vm-b", at: 30 }], base);
+  it("counts each VM's failure: two VMs, two attempts, and keeps the last one's reason", () => {
+    const ledger = fold(
+      [failed, vmStarted("vm-b", 1, 20), { ...failed, vm: "vm-b", at: 30, reason: "no IP" }],
+      base,
+    );
     expect(job(ledger, 1).attempts).toBe(2);
+    expect(job(ledger, 1).lastFailure).toBe("no IP");
   });
 
   it("does not count when the VM took a job or its job no longer waits for a runner", () => {

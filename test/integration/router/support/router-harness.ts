@@ -51,7 +51,10 @@ export interface Harness {
   readonly lines: string[];
 }
 
-export async function startRouter(config: RouterConfig): Promise<Harness> {
+export async function startRouter(
+  config: RouterConfig,
+  options: { listen?: { host: string; port: number }; privateKeyPem?: string } = {},
+): Promise<Harness> {
   const lines: string[] = [];
   const log = createLogger({
     level: "debug",
@@ -61,8 +64,9 @@ export async function startRouter(config: RouterConfig): Promise<Harness> {
   const daemon = await startRouterDaemon({
     config,
     log,
-    listen: { host: "127.0.0.1", port: 0 },
+    listen: options.listen ?? { host: "127.0.0.1", port: 0 },
     processMetrics: false,
+    ...(options.privateKeyPem === undefined ? {} : { privateKeyPem: options.privateKeyPem }),
   });
   return { daemon, lines };
 }

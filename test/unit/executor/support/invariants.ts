@@ -37,6 +37,11 @@ function isCoverable(vm: VmRecord): boolean {
   return vm.servingJob === null && ["cloning", "booting", "provisioning", "idle"].includes(vm.phase);
 }
 
+/** Coverable, or busy with a job no delivery has named yet (it took one of the queued jobs). */
+function canCover(vm: VmRecord): boolean {
+  return isCoverable(vm) || (vm.servingJob === null && vm.phase === "busy");
+}
+
 /** Queued on GitHub and still served by us. */
 function needsRunner(job: JobRecord): boolean {
   return job.status === "queued" && job.givenUp === null;
@@ -222,14 +227,14 @@ export function checkSettled(world: ReconcileInput): void {
   for (const [key, name] of covered) {
     const vm = ledger.vms.get(name);
     const job = ledger.jobs.get(key);
-    check(vm !== undefined && isCoverable(vm), `${name} covers ${key} but cannot`);
+    check(vm !== undefined && canCover(vm), `${name} covers ${key} but cannot`);
     check(
       vm !== undefined && job !== undefined && canServe(vm.spec, job.spec),
       `${name} cannot serve ${key}`,
     );
   }
 
-  const free = [...ledger.vms.values()].filter((vm) => isCoverable(vm) && !coveringVms.has(vm.name));
+  const free = [...ledger.vms.values()].filter((vm) => canCover(vm) && !coveringVms.has(vm.name));
   for (const job of ledger.jobs.values()) {
     if (!needsRunner(job) || covered.has(job.key)) continue;
     // Greedy matching in arrival order leaves no free VM that could have covered a job.

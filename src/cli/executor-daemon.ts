@@ -107,7 +107,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
         // 404/409/422 are answers the client handles (gone, taken, busy); the rest an operator should see.
         const expected = event.outcome === "client_error" && event.status !== 401 && event.status !== 403;
         log[expected ? "debug" : "warn"](
-          { method: event.method, route: event.route, status: event.status },
+          { method: event.method, route: event.route, status: event.status, outcome: event.outcome },
           "GitHub request failed",
         );
       },

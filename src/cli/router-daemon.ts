@@ -138,7 +138,7 @@ function githubApp(options: RouterDaemonOptions, clock: Clock, version: string):
       onRequest: (event) => {
         if (event.outcome !== "ok")
           log.warn(
-            { method: event.method, route: event.route, status: event.status },
+            { method: event.method, route: event.route, status: event.status, outcome: event.outcome },
             "GitHub request failed",
           );
       },

@@ -2,6 +2,7 @@
  * The latency tart-router adds over delivering straight to an executor, both measured in one run.
  *
  *   npx tsx bench/router-latency.ts [--rate 200] [--seconds 10] [--warmup 1] [--block 2.5]
+ *                                   [--baseline-router DIR] [--profile DIR]
  *
  * Target (issue): "under 2 ms at the median and 10 ms at p99 at 200 deliveries/s".
  *
@@ -17,6 +18,11 @@
  *   blocks in ABBA order, so whatever else the machine is doing hits both alike.
  * - Measured: due time → the executor has the delivery (what a job waits for), and due time → the
  *   sender's answer (what GitHub waits for: the executor's 202, or the router's after its fsync).
+ * - `--baseline-router DIR`: a second router from another source tree (e.g. the last commit,
+ *   extracted with `git archive`), measured as a third path in the same run (ABC CBA order), to
+ *   compare two versions of the router under the same load rather than in runs minutes apart.
+ * - `--profile DIR`: the router (not the baseline) runs with `node --cpu-prof` and writes its
+ *   profile into DIR when it exits.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -37,19 +43,20 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "1" },
     block: { type: "string", default: "2.5" },
+    "baseline-router": { type: "string" },
+    profile: { type: "string" },
   },
 });
 const RATE = flagNumber("rate", values.rate, { min: 1, max: 2000 });
 const SECONDS = flagNumber("seconds", values.seconds, { min: 1, max: 120 });
 const WARMUP = flagNumber("warmup", values.warmup, { min: 0, max: 30 });
-// Below the servers' 5 s keep-alive timeout, so an idle path never drops the client's sockets.
 const BLOCK = flagNumber("block", values.block, { min: 0.5, max: 4 });
 const TARGET = { p50: 2, p99: 10 };
 const SECRET = randomBytes(16).toString("hex");
 const HARD_LIMIT_MS = (2 * (WARMUP + SECONDS) + 90) * 1000;
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-type PathKind = "direct" | "router";
+type PathKind = "direct" | "router" | "baseline";
 interface Sample {
   readonly kind: PathKind;
   /** Due time → the executor has it (NaN if it never arrived). */
@@ -64,33 +71,53 @@ const makeDelivery = queuedDeliveries(SECRET);
 let nextJobId = 70_000_000_001;
 const workDir = mkdtempSync(path.join(tmpdir(), "tart-router-bench-"));
 const executor = await startBenchExecutor("bench-mac", SECRET);
-const router = await startRouter(executor.url);
+const router = await startRouter(executor.url, "router", ROOT, values.profile);
+const baselineRoot = values["baseline-router"];
+const baseline =
+  baselineRoot === undefined ? null : await startRouter(executor.url, "baseline", path.resolve(baselineRoot));
+const routers = baseline === null ? [router] : [router, baseline];
+const KINDS: readonly PathKind[] =
+  baseline === null ? ["direct", "router"] : ["direct", "router", "baseline"];
 const hardLimit = setTimeout(() => {
   say(`\nbenchmark did not finish within ${HARD_LIMIT_MS / 1000} s; stopping`);
-  router.kill();
+  for (const each of routers) each.kill();
   process.exit(2);
 }, HARD_LIMIT_MS);
 hardLimit.unref();
-const targets: Record<PathKind, { port: number; path: string; agent: Agent }> = {
-  direct: { port: Number(new URL(executor.url).port), path: "/", agent: new Agent({ keepAlive: true }) },
-  router: { port: router.port, path: "/webhook", agent: new Agent({ keepAlive: true }) },
+// The servers close a connection after 5 s idle. A path idles for two or four blocks between its
+// own; closing idle sockets after 2 s leaves a wide margin for late timers on a busy machine, so a
+// request never races a server-side close (ECONNRESET). Every path reconnects alike.
+const target = (port: number, urlPath: string) => ({
+  port,
+  path: urlPath,
+  agent: new Agent({ keepAlive: true, timeout: 2_000 }),
+});
+const targets: Record<PathKind, { port: number; path: string; agent: Agent } | undefined> = {
+  direct: target(Number(new URL(executor.url).port), "/"),
+  router: target(router.port, "/webhook"),
+  baseline: baseline === null ? undefined : target(baseline.port, "/webhook"),
 };
+const LABEL: Record<PathKind, string> = { direct: "direct", router: "router", baseline: "baseline router" };
 
 say(`router-latency — ${new Date().toISOString()}`);
 say(`  ${await machineLine()}`);
 say(
-  `  open-loop ${RATE} deliveries/s, warm-up ${WARMUP} s per path, then ${SECONDS} s per path in ${BLOCK} s blocks (ABBA)`,
+  `  open-loop ${RATE} deliveries/s, warm-up ${WARMUP} s per path, then ${SECONDS} s per path in ${BLOCK} s blocks (${baseline === null ? "ABBA" : "ABC CBA"})`,
 );
-if (WARMUP > 0) for (const kind of ["direct", "router"] as const) await runBlock(kind, WARMUP);
-const cpuBefore = router.cpuMs();
-const samples: Sample[] = [];
+if (baseline !== null) say(`  baseline router: ${path.resolve(baselineRoot ?? "")}`);
+if (WARMUP > 0) for (const kind of KINDS) await runBlock(kind, WARMUP);
+const cpuBefore = routers.map((each) => each.cpuMs());
+const blocks: Array<{ kind: PathKind; samples: Sample[] }> = [];
 for (let index = 0; index < Math.ceil(SECONDS / BLOCK - 1e-9); index += 1) {
   const seconds = Math.min(BLOCK, SECONDS - index * BLOCK);
-  const order: PathKind[] = index % 2 === 0 ? ["direct", "router"] : ["router", "direct"];
-  for (const kind of order) samples.push(...(await runBlock(kind, seconds)));
+  const order = index % 2 === 0 ? KINDS : [...KINDS].reverse();
+  for (const kind of order) blocks.push({ kind, samples: await runBlock(kind, seconds) });
 }
-const cpuAfter = router.cpuMs();
-const routerCpu = { user: cpuAfter.user - cpuBefore.user, system: cpuAfter.system - cpuBefore.system };
+const samples = blocks.flatMap((block) => block.samples);
+const routerCpu = routers.map((each, index) => {
+  const [before, after] = [cpuBefore[index], each.cpuMs()];
+  return { user: after.user - (before?.user ?? NaN), system: after.system - (before?.system ?? NaN) };
+});
 
 const of = (kind: PathKind) => samples.filter((sample) => sample.kind === kind);
 const delivered = (kind: PathKind) =>
@@ -105,7 +132,8 @@ const answered = (kind: PathKind) =>
       .filter((s) => s.error === null)
       .map((s) => s.answeredMs),
   );
-const [direct, routed] = [delivered("direct"), delivered("router")];
+const direct = delivered("direct");
+const routed = delivered("router");
 const row = (name: string, s: ReturnType<typeof summarize>) => [
   name,
   String(s.count),
@@ -119,31 +147,54 @@ say(
   table(
     ["ms from due time", "count", "p50", "p90", "p99", "max"],
     [
-      row("direct: executor has it", direct),
-      row("router: executor has it", routed),
-      row("direct: sender's answer (202)", answered("direct")),
-      row("router: sender's answer (202)", answered("router")),
+      ...KINDS.map((kind) => row(`${LABEL[kind]}: executor has it`, delivered(kind))),
+      ...KINDS.map((kind) => row(`${LABEL[kind]}: sender's answer (202)`, answered(kind))),
     ],
   ),
 );
-const added = { p50: routed.p50 - direct.p50, p90: routed.p90 - direct.p90, p99: routed.p99 - direct.p99 };
+const addedBy = (kind: PathKind) => {
+  const routedBy = delivered(kind);
+  return { p50: routedBy.p50 - direct.p50, p90: routedBy.p90 - direct.p90, p99: routedBy.p99 - direct.p99 };
+};
+const addedLine = (label: string, a: { p50: number; p90: number; p99: number }) =>
+  `${label}: p50 ${signed(a.p50, 2)} ms, p90 ${signed(a.p90, 2)} ms, p99 ${signed(a.p99, 2)} ms`;
+const added = addedBy("router");
 const errors = samples.filter((sample) => sample.error !== null);
+say("  p99 per block, executor has it (in the order run):");
+for (const kind of KINDS) {
+  const p99s = blocks
+    .filter((block) => block.kind === kind)
+    .map((block) => ms(summarize(block.samples.map((s) => s.deliveredMs).filter(Number.isFinite)).p99, 1));
+  say(`    ${`${LABEL[kind]}:`.padEnd(17)} ${p99s.join("  ")}`);
+}
 say();
-const perDelivery = (value: number) => ms(value / of("router").length, 3);
-say(
-  `  router process: CPU ${perDelivery(routerCpu.user + routerCpu.system)} ms per delivery (user ${perDelivery(routerCpu.user)}, system ${perDelivery(routerCpu.system)}), over both paths' time`,
-);
+KINDS.filter((kind) => kind !== "direct").forEach((kind, index) => {
+  const cpu = routerCpu[index] ?? { user: NaN, system: NaN };
+  const perDelivery = (value: number) => ms(value / of(kind).length, 3);
+  say(
+    `  ${LABEL[kind]} process: CPU ${perDelivery(cpu.user + cpu.system)} ms per delivery (user ${perDelivery(cpu.user)}, system ${perDelivery(cpu.system)}), over all paths' time`,
+  );
+});
 if (errors.length > 0) say(`  errors: ${errors.length} (first: ${errors[0]?.error ?? ""})`);
-say(
-  `added by the router: p50 ${signed(added.p50, 2)} ms, p90 ${signed(added.p90, 2)} ms, p99 ${signed(added.p99, 2)} ms`,
-);
+if (baseline !== null) {
+  const before = addedBy("baseline");
+  say(addedLine("added by the baseline router", before));
+  say(
+    addedLine("router − baseline router", {
+      p50: added.p50 - before.p50,
+      p90: added.p90 - before.p90,
+      p99: added.p99 - before.p99,
+    }),
+  );
+}
+say(addedLine("added by the router", added));
 say(
   `target p50 < ${TARGET.p50} ms and p99 < ${TARGET.p99} ms — ${
     added.p50 < TARGET.p50 && added.p99 < TARGET.p99 && routed.count === of("router").length ? "PASS" : "FAIL"
   }`,
 );
-for (const target of Object.values(targets)) target.agent.destroy();
-await router.stop();
+for (const each of Object.values(targets)) each?.agent.destroy();
+for (const each of routers) await each.stop();
 await executor.close();
 rmSync(workDir, { recursive: true, force: true });
 process.exit(errors.length > 0 ? 1 : 0);
@@ -167,6 +218,7 @@ async function runBlock(kind: PathKind, seconds: number): Promise<Sample[]> {
 async function send(kind: PathKind, delivery: Delivery, due: number): Promise<Sample> {
   const id = delivery.headers["x-github-delivery"] ?? "";
   const target = targets[kind];
+  if (target === undefined) throw new Error(`no ${kind} path in this run`);
   const answer = await new Promise<{ at: number; error: string | null }>((resolve) => {
     const done = (error: string | null): void => resolve({ at: performance.now(), error });
     const req = request(
@@ -203,12 +255,13 @@ async function send(kind: PathKind, delivery: Delivery, due: number): Promise<Sa
   };
 }
 
-async function startRouter(executorUrl: string) {
+/** The `tart-router` CLI of the source tree `root`, forwarding to the bench executor. */
+async function startRouter(executorUrl: string, name: string, root: string, profileDir?: string) {
   const port = await freePort();
-  const config = path.join(workDir, "tart-router.yaml");
-  const lines = ["hostname: bench-router", "labels: tartelet", "host: 127.0.0.1", `port: ${port}`];
+  const config = path.join(workDir, `${name}.yaml`);
+  const lines = [`hostname: bench-${name}`, "labels: tartelet", "host: 127.0.0.1", `port: ${port}`];
   lines.push(
-    `stateDirectory: ${path.join(workDir, "state")}`,
+    `stateDirectory: ${path.join(workDir, `${name}-state`)}`,
     "hosts:",
     "  - hostname: bench-mac",
     `    url: ${executorUrl}`,
@@ -217,7 +270,14 @@ async function startRouter(executorUrl: string) {
   writeFileSync(config, lines.join("\n"));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(ROOT, "src/cli/tart-router.ts"), "--config", config],
+    [
+      ...(profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profileDir)}`]),
+      "--import",
+      "tsx",
+      path.join(root, "src/cli/tart-router.ts"),
+      "--config",
+      config,
+    ],
     {
       env: { ...process.env, TART_ROUTER_WEBHOOK_SECRET: SECRET },
       stdio: ["ignore", "ignore", "inherit"],
@@ -227,7 +287,8 @@ async function startRouter(executorUrl: string) {
   const deadline = Date.now() + 30_000;
   // Ready once it has seen the executor up, so the first deliveries are forwarded, not queued.
   while (!(await hostUp(url))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error("tart-router did not start");
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`tart-router (${name}) did not start`);
     await sleep(50);
   }
   return {

@@ -1,9 +1,10 @@
 /**
  * The router's HTTP client to executors (router-protocol.ts): `POST /router` with the original
- * bytes and GitHub's headers, and `GET /status`. Node's fetch keeps connections alive; every
- * request has a deadline. Failures are classified by what they say about the delivery: refused
- * connections delivered nothing, a timeout or reset may have delivered it.
+ * bytes and GitHub's headers, and `GET /status`, over keep-alive connections (http-exchange.ts);
+ * every request has a deadline. Failures are classified by what they say about the delivery:
+ * refused connections delivered nothing, a timeout or reset may have delivered it.
  */
+import { createHttpExchanger, type Exchange } from "./http-exchange.js";
 import { parseForwardAnswer, parseStatusAnswer } from "./protocol-schemas.js";
 import type { ForwardFailure, StoredDelivery } from "./router-model.js";
 import type { ExecutorStatusAnswer, ForwardAnswer } from "./router-protocol.js";
@@ -48,6 +49,7 @@ const NOT_CONNECTED = new Set([
 
 export function createForwardClient(options: ForwardClientOptions): ForwardClient {
   const elapsed = options.elapsed ?? (() => performance.now() / 1000);
+  const http = createHttpExchanger();
   const extraHeaders: Record<string, string> = { "x-tart-router-host": options.routerHostname };
   if (options.executorToken !== undefined) extraHeaders["authorization"] = `Bearer ${options.executorToken}`;
 
@@ -55,75 +57,48 @@ export function createForwardClient(options: ForwardClientOptions): ForwardClien
     async forward(baseUrl, delivery) {
       const started = elapsed();
       const took = (): number => elapsed() - started;
-      let response: Response;
-      try {
-        response = await fetch(`${baseUrl}/router`, {
-          method: "POST",
-          headers: { ...delivery.headers, ...extraHeaders },
-          body: Buffer.from(delivery.body, "base64"),
-          // An executor never redirects; not following also spares fetch a copy of the body.
-          redirect: "error",
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-      } catch (error) {
-        return { ok: false, ...classify(error), seconds: took() };
-      }
-      const text = await readText(response);
-      if (response.status === 401 || response.status === 403)
-        return {
-          ok: false,
-          failure: "unauthorized",
-          reason: `HTTP ${response.status}: ${text}`,
-          seconds: took(),
-        };
-      if (response.status >= 400 && response.status < 500)
-        return { ok: false, failure: "invalid", reason: `HTTP ${response.status}: ${text}`, seconds: took() };
-      const answer = response.status === 200 ? parseForwardAnswer(parseJson(text)) : null;
+      const exchange = await http.exchange(`${baseUrl}/router`, {
+        method: "POST",
+        headers: { ...delivery.headers, ...extraHeaders },
+        body: Buffer.from(delivery.body, "base64"),
+        timeoutMs: options.timeoutMs,
+      });
+      if (!exchange.ok) return { ok: false, ...classify(exchange), seconds: took() };
+      const { status, text } = exchange;
+      if (status === 401 || status === 403)
+        return { ok: false, failure: "unauthorized", reason: `HTTP ${status}: ${text}`, seconds: took() };
+      if (status >= 400 && status < 500)
+        return { ok: false, failure: "invalid", reason: `HTTP ${status}: ${text}`, seconds: took() };
+      // Anything but a 200 carrying a protocol answer (a redirect, a 5xx) may have recorded it.
+      const answer = status === 200 ? parseForwardAnswer(parseJson(text)) : null;
       if (answer === null)
-        return { ok: false, failure: "failed", reason: `HTTP ${response.status}: ${text}`, seconds: took() };
+        return { ok: false, failure: "failed", reason: `HTTP ${status}: ${text}`, seconds: took() };
       return { ok: true, answer, seconds: took() };
     },
 
     async status(baseUrl) {
-      try {
-        const response = await fetch(`${baseUrl}/status`, {
-          redirect: "error",
-          signal: AbortSignal.timeout(options.timeoutMs),
-        });
-        const text = await readText(response);
-        if (response.status !== 200) return { ok: false, reason: `HTTP ${response.status}: ${text}` };
-        const status = parseStatusAnswer(parseJson(text));
-        return status === null
-          ? { ok: false, reason: "not a tart-executor status answer" }
-          : { ok: true, status };
-      } catch (error) {
-        return { ok: false, reason: classify(error).reason };
-      }
+      const exchange = await http.exchange(`${baseUrl}/status`, {
+        method: "GET",
+        timeoutMs: options.timeoutMs,
+      });
+      if (!exchange.ok) return { ok: false, reason: classify(exchange).reason };
+      if (exchange.status !== 200) return { ok: false, reason: `HTTP ${exchange.status}: ${exchange.text}` };
+      const status = parseStatusAnswer(parseJson(exchange.text));
+      return status === null
+        ? { ok: false, reason: "not a tart-executor status answer" }
+        : { ok: true, status };
     },
   };
 }
 
-function classify(error: unknown): { failure: ForwardFailure; reason: string } {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
-    return { failure: "failed", reason: "timed out" };
-  const cause =
-    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  const code = typeof cause?.code === "string" ? cause.code : null;
-  const message = typeof cause?.message === "string" ? cause.message : String(error);
+/** A connection that was never made delivered nothing; anything else (a timeout, a reset) may have. */
+function classify(failure: Exclude<Exchange, { ok: true }>): { failure: ForwardFailure; reason: string } {
+  if (failure.timedOut) return { failure: "failed", reason: "timed out" };
+  const neverConnected = !failure.connected && failure.code !== null && NOT_CONNECTED.has(failure.code);
   return {
-    failure: code !== null && NOT_CONNECTED.has(code) ? "refused" : "failed",
-    reason: code ?? message,
+    failure: neverConnected ? "refused" : "failed",
+    reason: failure.code ?? failure.message,
   };
-}
-
-/** The body as text, at most 64 KiB of it (an answer is small; anything bigger is not ours). */
-async function readText(response: Response): Promise<string> {
-  try {
-    const text = await response.text();
-    return text.length > 65_536 ? text.slice(0, 65_536) : text;
-  } catch {
-    return "";
-  }
 }
 
 function parseJson(text: string): unknown {

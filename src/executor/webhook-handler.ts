@@ -5,8 +5,8 @@
  */
 import type { Logger } from "pino";
 import { matchJob, type MatchRules } from "../github/label-matcher.js";
-import { verifyWebhookSignature } from "../github/webhook-signature.js";
-import { parseWorkflowJobEvent, type WorkflowJobEvent } from "../github/workflow-job-event.js";
+import { deliveryAnswer, readWorkflowJobDelivery } from "../github/workflow-job-delivery.js";
+import type { WorkflowJobEvent } from "../github/workflow-job-event.js";
 import type { WebhookOutcome } from "../observability/metric-outcomes.js";
 import type { CapacitySummary, ForwardAnswer, ForwardResult } from "../router/router-protocol.js";
 import type { JobStatus, ObservedJob } from "./model.js";
@@ -48,34 +48,14 @@ type Interpretation =
 async function interpret(request: WebhookRequest, deps: WebhookHandlerDeps): Promise<Interpretation> {
   const answer = (status: number, message: string, outcome: WebhookOutcome): Interpretation => ({
     kind: "answer",
-    response: { status, body: { message }, outcome },
+    response: deliveryAnswer(status, message, outcome),
   });
-  const header = (name: string): string | undefined => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  if (
-    deps.secret !== null &&
-    !verifyWebhookSignature(deps.secret, request.rawBody, header("x-hub-signature-256"))
-  )
-    return answer(401, "missing or invalid X-Hub-Signature-256", "unauthorized");
-  const event = header("x-github-event");
-  const deliveryId = header("x-github-delivery");
-  if (event === undefined || event === "" || deliveryId === undefined || deliveryId === "")
-    return answer(400, "missing X-GitHub-Event or X-GitHub-Delivery", "bad_request");
-  if (event === "ping") return answer(200, "pong", "ignored");
-  if (event !== "workflow_job") return answer(202, `ignored ${event} event`, "ignored");
-  let body: unknown;
-  try {
-    body = JSON.parse(payloadText(request.rawBody, header("content-type")));
-  } catch {
-    return answer(400, "body is not valid JSON", "bad_request");
-  }
-  const parsed = parseWorkflowJobEvent(body);
-  if (!parsed.ok) return answer(400, parsed.error, "bad_request");
-  const { job, repository } = parsed.event;
-  const status = STATUS_BY_ACTION[parsed.event.action];
-  if (status === null) return answer(202, `ignored action ${parsed.event.rawAction}`, "ignored");
+  const delivery = readWorkflowJobDelivery(request, deps.secret);
+  if (!delivery.ok) return { kind: "answer", response: delivery.answer };
+  const { deliveryId, event } = delivery;
+  const { job, repository } = event;
+  const status = STATUS_BY_ACTION[event.action];
+  if (status === null) return answer(202, `ignored action ${event.rawAction}`, "ignored");
   const match = matchJob(job.labels, deps.rules);
   const log = deps.log.child({ delivery: deliveryId, repo: repository.fullName, githubJob: job.id });
   if (match.kind === "ignore") {
@@ -167,11 +147,4 @@ export async function handleForwardedWebhook(
     body: { ...forwardAnswer(kind, kind) },
     outcome: result === "duplicate" ? "duplicate" : "accepted",
   };
-}
-
-/** Repo and org hooks may be form-encoded: the JSON is then the `payload` field (github-api.md §1.1). */
-function payloadText(raw: Buffer, contentType: string | undefined): string {
-  if (contentType?.startsWith("application/x-www-form-urlencoded") === true)
-    return new URLSearchParams(raw.toString("utf8")).get("payload") ?? "";
-  return raw.toString("utf8");
 }

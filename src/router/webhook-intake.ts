@@ -5,8 +5,7 @@
  */
 import type { Logger } from "pino";
 import { matchJob } from "../github/label-matcher.js";
-import { verifyWebhookSignature } from "../github/webhook-signature.js";
-import { parseWorkflowJobEvent } from "../github/workflow-job-event.js";
+import { deliveryAnswer, readWorkflowJobDelivery } from "../github/workflow-job-delivery.js";
 import type { WebhookOutcome } from "../observability/metric-outcomes.js";
 import type { RecordResult } from "./router-engine.js";
 import { jobKey, type JobFacts, type StoredDelivery } from "./router-model.js";
@@ -42,38 +41,14 @@ export interface IntakeDeps {
   readonly log: Logger;
 }
 
-const answer = (status: number, message: string, outcome: WebhookOutcome): IntakeResponse => ({
-  status,
-  body: { message },
-  outcome,
-});
+const answer = deliveryAnswer;
 
 export async function handleRouterWebhook(request: IntakeRequest, deps: IntakeDeps): Promise<IntakeResponse> {
-  const header = (name: string): string | undefined => {
-    const value = request.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  if (
-    deps.secret !== null &&
-    !verifyWebhookSignature(deps.secret, request.rawBody, header("x-hub-signature-256"))
-  )
-    return answer(401, "missing or invalid X-Hub-Signature-256", "unauthorized");
-  const event = header("x-github-event");
-  const deliveryId = header("x-github-delivery");
-  if (event === undefined || deliveryId === undefined || deliveryId === "")
-    return answer(400, "missing X-GitHub-Event or X-GitHub-Delivery", "bad_request");
-  if (event === "ping") return { status: 200, body: { message: "pong" }, outcome: "ignored" };
-  if (event !== "workflow_job") return answer(202, `ignored ${event} event`, "ignored");
-  let body: unknown;
-  try {
-    body = JSON.parse(payloadText(request.rawBody, header("content-type")));
-  } catch {
-    return answer(400, "body is not valid JSON", "bad_request");
-  }
-  const parsed = parseWorkflowJobEvent(body);
-  if (!parsed.ok) return answer(400, parsed.error, "bad_request");
-  const { action, job, repository } = parsed.event;
-  if (action === "unknown") return answer(202, `ignored action ${parsed.event.rawAction}`, "ignored");
+  const read = readWorkflowJobDelivery(request, deps.secret);
+  if (!read.ok) return read.answer;
+  const { deliveryId, event, header } = read;
+  const { action, job, repository } = event;
+  if (action === "unknown") return answer(202, `ignored action ${event.rawAction}`, "ignored");
   // Plain fields, not a child logger: creating one per delivery costs more than the rest of the intake.
   const about = { delivery: deliveryId, repo: repository.fullName, githubJob: job.id };
   // Only the required-labels part of matching: images and resources are the executors' business.
@@ -114,11 +89,4 @@ export async function handleRouterWebhook(request: IntakeRequest, deps: IntakeDe
   if (result === "duplicate") return answer(202, "duplicate delivery", "duplicate");
   if (result === "undeliverable") return answer(202, "accepted, but no executor can ever run it", "rejected");
   return answer(202, "accepted", "accepted");
-}
-
-/** Repo and org hooks may be form-encoded: the JSON is then the `payload` field (github-api.md §1.1). */
-function payloadText(raw: Buffer, contentType: string | undefined): string {
-  if (contentType?.startsWith("application/x-www-form-urlencoded") === true)
-    return new URLSearchParams(raw.toString("utf8")).get("payload") ?? "";
-  return raw.toString("utf8");
 }

@@ -130,10 +130,15 @@ scenario(
       if (response.status < 200 || response.status > 299)
         stats.non2xx.push(`${response.status} job ${item.jobId}`);
     };
+    /** Duplicates sent or waiting to be: never more than duplicatesWanted. */
+    let duplicatesPlanned = 0;
     /** Sends now; with probability `p` keeps a duplicate to be sent later, shuffled into the flood. */
     const postWithMaybeDuplicate = async (item: Delivery, p: number): Promise<void> => {
       await post(item);
-      if (random() < p) laterDuplicates.push(duplicateOf(item));
+      if (random() < p && duplicatesPlanned < duplicatesWanted) {
+        duplicatesPlanned += 1;
+        laterDuplicates.push(duplicateOf(item));
+      }
     };
 
     // The synthetic VM: phases as the real lifecycle emits them, then GitHub's routing.
@@ -203,6 +208,7 @@ scenario(
     const initialDuplicates = Math.max(0, duplicatesWanted - Math.round(runnerDriven * 0.2));
     for (let i = 0; i < initialDuplicates; i += 1)
       initial.push(duplicateOf(initial[Math.floor(random() * initial.length)] as Delivery));
+    duplicatesPlanned = initialDuplicates;
     shuffle(initial, random);
 
     const loop = measureLoopStalls();
@@ -223,6 +229,7 @@ scenario(
     // Late duplicates that arrived after the last job completed, and as many more redeliveries
     // of earlier deliveries as the total needs.
     while (laterDuplicates.length > 0) await post(laterDuplicates.shift() as Delivery);
+    // So that the duplicates are exactly 20% of the flood.
     while (stats.sent < DELIVERIES)
       await post(duplicateOf(sentSoFar[Math.floor(random() * sentSoFar.length)] as Delivery));
     const floodMs = Date.now() - started;
@@ -244,6 +251,7 @@ scenario(
     const heapAfterFlood = heapMiB();
     // Every duplicate and out-of-order delivery is an injected delivery fault; every matching job
     // must have been served (completed at "GitHub" by one of our VMs).
+    expect(stats.duplicatesSent).toBe(duplicatesWanted);
     t.fault(stats.duplicatesSent);
     for (let i = 0; i < matchingJobs; i += 1) t.job(1_000 + i);
     for (const jobId of completed) t.served(jobId);

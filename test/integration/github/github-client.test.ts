@@ -1,6 +1,4 @@
 import { generateKeyPairSync } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Clock } from "../../../src/clock.js";
 import { GitHubClient } from "../../../src/github/github-client.js";
@@ -24,22 +22,16 @@ class OffsetClock implements Clock {
 }
 
 let fake: FakeGitHub | undefined;
-let receiver: Server | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
-  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
-  receiver = undefined;
 });
 
-async function setup(options: { scope?: RunnerScope; webhookUrl?: string; attemptTimeoutMs?: number } = {}) {
+async function setup(options: { scope?: RunnerScope; attemptTimeoutMs?: number } = {}) {
   fake = await startFakeGitHub({
     appId: 1001,
     appPrivateKeyPem: privateKeyPem,
     installations: [{ id: 77, account: { login: "acme", type: "Organization" } }],
-    ...(options.webhookUrl === undefined
-      ? {}
-      : { webhook: { url: options.webhookUrl, secret: "s3cret-webhook" } }),
   });
   const clock = new OffsetClock();
   const client = new GitHubClient({
@@ -195,30 +187,5 @@ describe("GitHubClient against the fake GitHub", () => {
     expect(download.sha256).toMatch(/^[0-9a-f]{64}$/);
     const response = await fetch(download.url);
     expect(response.ok).toBe(true);
-  });
-
-  it("finds webhook deliveries that failed and asks GitHub to deliver them again with the same GUID", async () => {
-    let status = 500;
-    const received: string[] = [];
-    receiver = createServer((request, response) => {
-      received.push(String(request.headers["x-github-delivery"]));
-      request.resume();
-      request.on("end", () => response.writeHead(status).end());
-    });
-    await new Promise<void>((resolve) => receiver?.listen(0, "127.0.0.1", resolve));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
-    const { client, fake } = await setup({ webhookUrl: url });
-    fake.dispatcher.enqueueJob({
-      repo: "acme/app",
-      labels: ["tartelet", "ghcr.io/cirruslabs/macos-sequoia-base:latest"],
-    });
-    await fake.dispatcher.deliveriesIdle();
-    const failed = await client.failedDeliveries(Date.now() - 60_000);
-    expect(failed).toHaveLength(1);
-    status = 202;
-    await client.redeliver(failed[0]?.id ?? 0);
-    await fake.dispatcher.deliveriesIdle();
-    expect(received).toEqual([failed[0]?.guid, failed[0]?.guid]);
-    expect(await client.failedDeliveries(Date.now() - 60_000)).toEqual([]);
   });
 });

@@ -10,9 +10,12 @@ import type { Logger } from "pino";
 import type { ExecutorConfig } from "../config/executor-config.js";
 import { systemClock, type Clock } from "../clock.js";
 import { GitHubClient } from "../github/github-client.js";
-import type { RunnerScope } from "../github/runner-scope.js";
+import { runnerScopeOf } from "../github/runner-scope.js";
+import { tartEnvironment } from "../tart/tart-environment.js";
 import { connectGuest } from "../guest/ssh-guest.js";
 import { createExecutorMetrics, type ExecutorMetrics } from "../observability/executor-metrics.js";
+import { countJobOutcomes } from "../observability/count-job-outcomes.js";
+import { rememberSecret } from "../observability/remember-secret.js";
 import type { SecretRegistry } from "../observability/secret-registry.js";
 import { Tart } from "../tart/tart.js";
 import { Executor } from "../executor/executor.js";
@@ -25,14 +28,8 @@ import { executorAdmin } from "../executor/executor-admin.js";
 import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
 import { JobTimelines } from "../executor/job-timelines.js";
 import { LedgerStore } from "../executor/ledger-store.js";
-import {
-  jobKey,
-  type Capacity,
-  type Ledger,
-  type LedgerEvent,
-  type ObservedJob,
-  type ReconcilePolicy,
-} from "../executor/model.js";
+import type { ObservedJob } from "../executor/model.js";
+import { deliveriesSeen } from "../executor/deliveries-seen.js";
 import { isOwnVmName } from "../executor/vm-name.js";
 import { jobServedBy } from "../executor/job-served-by.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
@@ -41,8 +38,8 @@ import { recoverAfterRestart } from "../executor/restart-recovery.js";
 import { sweep } from "../executor/sweeper.js";
 import { teardownVm } from "../executor/vm-teardown.js";
 import { runVmLifecycle } from "../executor/vm-lifecycle.js";
-import type { VmSettings } from "../executor/vm-settings.js";
 import { handleForwardedWebhook, handleWebhook } from "../executor/webhook-handler.js";
+import { hostCapacity, reconcilePolicy, vmSettings } from "./executor-settings.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
 
@@ -86,7 +83,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   touchHomeFolder(config.tart.homeFolder, log);
   const tart = new Tart({
     executable: options.tartExecutable,
-    env: tartEnvironment(options.env, config),
+    env: tartEnvironment(options.env, config.tart.homeFolder),
     onCommand: (event) => metrics.tartCommand(event.command, event.outcome),
   });
   const t = config.timeouts;
@@ -94,7 +91,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     appId: config.github.appId,
     privateKeyPem: options.privateKeyPem,
     apiUrl: config.github.apiUrl,
-    scope: runnerScope(config),
+    scope: runnerScopeOf(config.github),
     clock,
     userAgent: `tart-executor/${version}`,
     onSecret: rememberSecret(options.secrets),
@@ -136,53 +133,9 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       { clock },
     );
 
-  const capacity: Omit<Capacity, "accepting"> = {
-    maxVms: config.tart.numberOfVirtualMachines,
-    cpuLimit: config.cpuLimit ?? null,
-    memoryLimitMiB: config.totalMemory ?? null,
-  };
-  const policy: ReconcilePolicy = {
-    idleTimeoutMs: t.idleMs,
-    maxAttempts: config.retries.maxAttempts,
-    completedGraceMs: t.afterJobMs,
-    tombstoneMs: t.tombstoneMs,
-    phaseDeadlineMs: {
-      cloning: t.pullMs + t.cloneMs + 60_000,
-      booting: t.bootMs + 60_000,
-      provisioning: t.runnerOnlineMs + 60_000,
-      idle: t.jobStartMs,
-      busy: t.jobMaxMs,
-      "tearing-down": t.teardownMs + 60_000,
-    },
-  };
-  const settings: VmSettings = {
-    pullPolicy: config.tart.pullPolicy,
-    insecure: (image) =>
-      config.tart.isInsecure || config.tart.insecureDomains.some((domain) => image.includes(domain)),
-    registryEnv:
-      config.tart.registry === undefined
-        ? {}
-        : {
-            TART_REGISTRY_HOSTNAME: config.tart.registry.hostname,
-            TART_REGISTRY_USERNAME: config.tart.registry.username,
-            TART_REGISTRY_PASSWORD: config.tart.registry.password,
-          },
-    noGraphics: config.tart.isHeadless,
-    netBridged: config.tart.netBridgedAdapter ?? null,
-    dirs: config.tart.mounts.map((mount) => `${mount.name}:${mount.path}${mount.readOnly ? ":ro" : ""}`),
-    runnerGroup: config.runner.group ?? null,
-    disableUpdates: config.runner.disableUpdates,
-    workFolder: "_work",
-    guestRunnerDir: "~/actions-runner",
-    vmLogDir,
-    timeouts: {
-      pullMs: t.pullMs,
-      cloneMs: t.cloneMs,
-      bootMs: t.bootMs,
-      runnerOnlineMs: t.runnerOnlineMs,
-      teardownMs: t.teardownMs,
-    },
-  };
+  const capacity = hostCapacity(config);
+  const policy = reconcilePolicy(config);
+  const settings = vmSettings(config, vmLogDir);
 
   const store = LedgerStore.open(path.join(stateDir, "ledger"));
   const timelines = new JobTimelines();
@@ -329,67 +282,5 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       await server.close();
       await store.close();
     },
-  };
-}
-
-function runnerScope(config: ExecutorConfig): RunnerScope {
-  const github = config.github;
-  return github.runnerScope === "organization"
-    ? { kind: "organization", org: github.organizationName }
-    : { kind: "repo", owner: github.ownerName, repo: github.repositoryName };
-}
-
-/** tart gets the daemon's environment without the daemon's own secrets, plus TART_HOME and CI=1. */
-function tartEnvironment(
-  env: Readonly<Record<string, string | undefined>>,
-  config: ExecutorConfig,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined || key.startsWith("TART_EXECUTOR_") || key.startsWith("TART_ROUTER_")) continue;
-    result[key] = value;
-  }
-  if (config.tart.homeFolder !== undefined) result["TART_HOME"] = config.tart.homeFolder;
-  result["CI"] = "1"; // plain progress lines instead of ANSI rewrites (tart-cli.md §5.15)
-  return result;
-}
-
-/** Redacts run-time secrets from logs; keeps the newest 200 (older tokens and JIT configs are spent). */
-function rememberSecret(secrets: SecretRegistry | undefined): (value: string) => void {
-  const recent: string[] = [];
-  if (secrets === undefined) return () => undefined;
-  return (value) => {
-    secrets.add(value);
-    recent.push(value);
-    if (recent.length > 200) secrets.remove(recent.shift() ?? "");
-  };
-}
-
-/** jobs_total by outcome and the queue-wait histogram, from ledger events as they happen. */
-function countJobOutcomes(
-  event: LedgerEvent,
-  ledger: Ledger,
-  hostname: string,
-  metrics: ExecutorMetrics,
-): void {
-  if (event.type === "vm-started") {
-    const job = ledger.jobs.get(event.forJob);
-    if (job !== undefined && job.attempts === 0)
-      metrics.observePhase("queue_wait", (event.at - job.firstSeenAt) / 1000);
-    return;
-  }
-  if (event.type !== "job-observed" || event.job.status !== "completed") return;
-  const job = ledger.jobs.get(jobKey(event.job.repo, event.job.jobId, event.job.runAttempt));
-  if (job === undefined || job.completedAt !== event.at || job.givenUp !== null) return;
-  if (job.runnerName !== null && isOwnVmName(job.runnerName, hostname)) metrics.job("served");
-  else if (job.conclusion === "cancelled") metrics.job("cancelled");
-}
-
-/** Whether the ledger has seen a delivery GUID (the set is built once, on first use). */
-function deliveriesSeen(ledger: Ledger): (guid: string) => boolean {
-  let seen: Set<string> | undefined;
-  return (guid) => {
-    seen ??= new Set([...ledger.jobs.values()].flatMap((job) => job.deliveries));
-    return seen.has(guid);
   };
 }

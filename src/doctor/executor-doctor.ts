@@ -7,7 +7,8 @@ import path from "node:path";
 import type { ExecutorConfig } from "../config/executor-config.js";
 import { EXECUTOR_ENV } from "../config/executor-defaults.js";
 import { isOwnVmName } from "../executor/vm-name.js";
-import type { RunnerScope } from "../github/runner-scope.js";
+import { runnerScopeOf } from "../github/runner-scope.js";
+import { tartEnvironment } from "../tart/tart-environment.js";
 import { apiTokenCheck } from "./api-token-check.js";
 import { configCheck } from "./config-check.js";
 import { dhcpLeaseCheck } from "./dhcp-lease-check.js";
@@ -32,7 +33,7 @@ export interface ExecutorDoctorDeps extends DoctorDeps {
 
 export async function runExecutorDoctor(deps: ExecutorDoctorDeps): Promise<DoctorCheck[]> {
   const config = "config" in deps.config ? deps.config.config : null;
-  const tartEnv = tartEnvironment(deps.env, config);
+  const tartEnv = tartEnvironment(deps.env, config?.tart.homeFolder);
   const checks: DoctorCheck[] = [configCheck(deps.config)];
   // Looked at before tart runs: tart creates a missing TART_HOME, which would hide the problem.
   const home =
@@ -82,7 +83,7 @@ async function configuredChecks(config: ExecutorConfig, deps: ExecutorDoctorDeps
         apiUrl: config.github.apiUrl,
         appId: config.github.appId,
         privateKeyPem: key.pem,
-        scope: runnerScope(config),
+        scope: runnerScopeOf(config.github),
       })),
     );
   const { webhook } = config;
@@ -107,23 +108,4 @@ async function configuredChecks(config: ExecutorConfig, deps: ExecutorDoctorDeps
     await sshCheck(config.tart.ssh, deps.fs),
   );
   return checks;
-}
-
-function runnerScope(config: ExecutorConfig): RunnerScope {
-  const github = config.github;
-  return github.runnerScope === "organization"
-    ? { kind: "organization", org: github.organizationName }
-    : { kind: "repo", owner: github.ownerName, repo: github.repositoryName };
-}
-
-/** What the daemon gives tart: its environment without its own secrets, with TART_HOME from the config. */
-function tartEnvironment(
-  env: Readonly<Record<string, string | undefined>>,
-  config: ExecutorConfig | null,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env))
-    if (value !== undefined && value !== "" && !/^TART_(EXECUTOR|ROUTER)_/.test(name)) result[name] = value;
-  if (config?.tart.homeFolder !== undefined) result["TART_HOME"] = config.tart.homeFolder;
-  return result;
 }

@@ -3,6 +3,17 @@ export type RunnerScope =
   | { readonly kind: "organization"; readonly org: string }
   | { readonly kind: "repo"; readonly owner: string; readonly repo: string };
 
+/** The scope as tart-executor.yaml spells it (`runnerScope` plus the names that scope needs). */
+export type ConfiguredRunnerScope =
+  | { readonly runnerScope: "organization"; readonly organizationName: string }
+  | { readonly runnerScope: "repo"; readonly ownerName: string; readonly repositoryName: string };
+
+export function runnerScopeOf(configured: ConfiguredRunnerScope): RunnerScope {
+  return configured.runnerScope === "organization"
+    ? { kind: "organization", org: configured.organizationName }
+    : { kind: "repo", owner: configured.ownerName, repo: configured.repositoryName };
+}
+
 /** The REST path prefix of the scope's runner endpoints (`orgs/acme` or `repos/acme/app`). */
 export function scopePath(scope: RunnerScope): string {
   return scope.kind === "organization"

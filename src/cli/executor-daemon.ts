@@ -27,6 +27,7 @@ import { registerExecutorAdminRoutes } from "../admin/admin-routes.js";
 import { executorAdmin } from "../executor/executor-admin.js";
 import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
 import { JobTimelines } from "../executor/job-timelines.js";
+import { LostJobWatch } from "../executor/lost-job-watch.js";
 import { LedgerStore } from "../executor/ledger-store.js";
 import type { ObservedJob } from "../executor/model.js";
 import { deliveriesSeen } from "../executor/deliveries-seen.js";
@@ -139,9 +140,11 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
 
   const store = LedgerStore.open(path.join(stateDir, "ledger"));
   const timelines = new JobTimelines();
+  const lostJobs = new LostJobWatch(log);
   const registration: { mode: "jit" | "token" } = { mode: "jit" };
   const executor: Executor = new Executor({
     onEvent: (event, ledger) => {
+      lostJobs.observe(event, ledger);
       timelines.apply(event, ledger);
       countJobOutcomes(event, ledger, config.hostname, metrics);
     },

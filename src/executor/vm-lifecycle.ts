@@ -207,6 +207,8 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
       abortPromise(signal),
     ]);
     log.info({ endedBy: ended.by, runnerExitCode: ended.exitCode }, "runner finished");
+    // GitHub's in_progress may name this runner before its log has shown the job.
+    if (!served && deps.jobServedBy?.(name)?.tookJob === true) served = true;
     if (served && ended.by === "vm stopped") lostJob = reportLostJob(name, request.forJob, deps, log);
     if (!served && !signal.aborted)
       failure =

@@ -19,7 +19,7 @@ import { freePort } from "../../../src/sim/world/free-port.js";
 import { deliveryHeaders, workflowJobPayload } from "../../helpers/rel-payloads.js";
 import { PACKAGE_ROOT, startExecutorProcess } from "../../helpers/rel-process.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { sleep } from "../../helpers/rel-world.js";
+import { sleep, waitFor } from "../../helpers/rel-world.js";
 
 const FULL = process.env["RELIABILITY_FULL"] === "1";
 const KILLS = FULL ? 60 : 12;
@@ -147,7 +147,10 @@ export function describeDurability(): void {
         const sending = (async () => {
           for (let i = 0; i < burst.length; i += 8) await Promise.all(burst.slice(i, i + 8).map(send));
         })();
-        await sleep(randomInt(200, 700));
+        // Killed mid-burst: once it has acknowledged a few (a loaded machine may take a while for
+        // the first), at a random moment after that.
+        await waitFor(() => acknowledged.length >= 5, 20_000, "the router to acknowledge deliveries");
+        await sleep(randomInt(0, 300));
         await router.kill();
         t.fault();
         await sending;

@@ -88,7 +88,14 @@ export function describeGuestFaults(): void {
         .filter((line) => line.level === "error" || line.level === "warn")
         .find((line) => line["vm"] === vm && JSON.stringify(line).includes(`/job/${job.id}`));
       t.figure("reported as", reported === undefined ? "(nothing)" : `${reported.level}: ${reported.msg}`);
-      expect(reported, "a warn/error line says the VM died while running the job").toBeDefined();
+      const story = world
+        .allLogs()
+        .filter((line) => line["vm"] === vm || line["job"] === jobKeyOf(job))
+        .map((line) => `${String(line["time"])} ${line.level} ${line.msg} ${String(line["reason"] ?? "")}`);
+      expect(
+        reported,
+        `a warn/error line says the VM died while running the job:\n${story.join("\n")}`,
+      ).toBeDefined();
     });
 
     scenario(

@@ -179,9 +179,16 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
     return executor;
   };
   const vmNames = async (): Promise<string[]> => {
-    const result = await tart(["list", "--source", "local", "--format", "json"]);
-    if (result.code !== 0) throw new Error(`tart list failed: ${result.stderr}`);
-    return (JSON.parse(result.stdout.trim() || "[]") as Array<{ Name: string }>).map((vm) => vm.Name);
+    // Like the real tart, `tart list` fails when a VM is deleted while it reads that VM's files
+    // (the executor may be deleting one right now): ask again.
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await tart(["list", "--source", "local", "--format", "json"]);
+      if (result.code === 0)
+        return (JSON.parse(result.stdout.trim() || "[]") as Array<{ Name: string }>).map((vm) => vm.Name);
+      if (attempt >= 5 || !/no such file/i.test(result.stderr))
+        throw new Error(`tart list failed: ${result.stderr}`);
+      await sleep(100);
+    }
   };
   const runnerNames = (): string[] => sim.github.runners().map((runner) => runner.name);
   const world: RelWorld = {

@@ -134,9 +134,23 @@ export class Tart {
     await this.#exec(["delete", name], options);
   }
 
-  /** Local VMs with their state. */
+  /**
+   * Local VMs with their state. tart enumerates the VM directories and then reads each one's
+   * files, so a VM deleted in between (by our own teardown, or an orphaned `tart delete` after a
+   * crash) makes the whole listing fail with "no such file": asked again, up to 3 times.
+   */
   async listLocal(options: CommandOptions = {}): Promise<TartVmInfo[]> {
-    return parseTartList(await this.#exec(["list", "--source", "local", "--format", "json"], options));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return parseTartList(await this.#exec(["list", "--source", "local", "--format", "json"], options));
+      } catch (error) {
+        const raced =
+          error instanceof TartError &&
+          error.code === "TART_COMMAND_FAILED" &&
+          /no such file|couldn.t be opened/i.test(error.firstLine);
+        if (!raced || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** Names of cached registry images (tags and digests). */

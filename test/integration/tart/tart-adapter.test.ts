@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TartError } from "../../../src/tart/tart-error.js";
@@ -116,5 +117,42 @@ describe("Tart adapter against the simulated tart", () => {
   it("says so when the tart executable does not exist", async () => {
     const missing = new Tart({ executable: path.join(world.root, "no-tart-here"), env: {} });
     await expect(missing.version()).rejects.toMatchObject({ code: "TART_NOT_FOUND" });
+  });
+});
+
+describe("Tart adapter, listing while a VM is deleted", () => {
+  /** A tart stand-in whose first `failures` listings fail the way tart's own does in that race. */
+  function racingTart(failures: number): { tart: Tart; calls: () => number } {
+    const dir = mkdtempSync(path.join(tmpdir(), "tart-list-race-"));
+    const counter = path.join(dir, "calls");
+    const script = path.join(dir, "tart");
+    writeFileSync(
+      script,
+      [
+        "#!/bin/sh",
+        `n=$(cat "${counter}" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "${counter}"`,
+        `if [ "$n" -le ${failures} ]; then`,
+        `  echo 'Error: The file “disk.img” couldn’t be opened because there is no such file.' >&2; exit 1`,
+        "fi",
+        `echo '[{"Source":"local","Name":"vm-a","Disk":50,"Size":20,"Accessed":"2026-11-22T08:00:00Z","Running":false,"State":"stopped"}]'`,
+      ].join("\n"),
+    );
+    chmodSync(script, 0o755);
+    return {
+      tart: new Tart({ executable: script, env: { PATH: process.env["PATH"] ?? "" } }),
+      calls: () => Number(readFileSync(counter, "utf8").trim()),
+    };
+  }
+
+  it("asks again when the listing fails because a VM vanished under it", async () => {
+    const { tart: racing, calls } = racingTart(2);
+    expect((await racing.listLocal()).map((vm) => vm.name)).toEqual(["vm-a"]);
+    expect(calls()).toBe(3);
+  });
+
+  it("gives up after three tries, with tart's words", async () => {
+    const { tart: racing, calls } = racingTart(10);
+    await expect(racing.listLocal()).rejects.toThrow(/no such file/);
+    expect(calls()).toBe(3);
   });
 });

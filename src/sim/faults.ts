@@ -8,7 +8,8 @@ import { mkdirSync, readFileSync, rmdirSync, statSync, writeFileSync, renameSync
 import path from "node:path";
 import type { SimConfig, SimFaultName } from "./sim-config.js";
 
-type FaultSpec = NonNullable<SimConfig["faults"][SimFaultName]>;
+/** What every fault spec has: an optional subject filter and an optional firing budget. */
+type FaultSpec = { readonly match?: string | undefined; readonly times?: number | undefined };
 
 /** Returns the fault's settings if it fires now for `subject`, recording the firing; else undefined. */
 export function fireFault<N extends SimFaultName>(
@@ -17,11 +18,28 @@ export function fireFault<N extends SimFaultName>(
   name: N,
   subject: string,
 ): NonNullable<SimConfig["faults"][N]> | undefined {
-  const fault = config.faults[name] as FaultSpec | undefined;
+  return fireFaultSpec(
+    simDir,
+    name,
+    config.faults[name] as NonNullable<SimConfig["faults"][N]> | undefined,
+    subject,
+  );
+}
+
+/**
+ * The firing rule for any fault spec (the shared `SimConfig` faults and the simulated tart's extra
+ * ones): counted per `name` in `<simDir>/faults-used.json`.
+ */
+export function fireFaultSpec<F extends FaultSpec>(
+  simDir: string,
+  name: string,
+  fault: F | undefined,
+  subject: string,
+): F | undefined {
   if (fault === undefined) return undefined;
   if (fault.match !== undefined && !subject.includes(fault.match)) return undefined;
-  if (fault.times === undefined) return fault as NonNullable<SimConfig["faults"][N]>;
   const limit = fault.times;
+  if (limit === undefined) return fault;
   const fired = withLock(simDir, () => {
     const file = path.join(simDir, "faults-used.json");
     let used: Record<string, number> = {};
@@ -38,7 +56,7 @@ export function fireFault<N extends SimFaultName>(
     renameSync(tmp, file);
     return true;
   });
-  return fired ? (fault as NonNullable<SimConfig["faults"][N]>) : undefined;
+  return fired ? fault : undefined;
 }
 
 /** Runs `fn` while holding `<simDir>/.lock` (a directory; stale after 5 s). Bounded wait: 10 s. */

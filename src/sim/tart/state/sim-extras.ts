@@ -10,10 +10,10 @@
  *     "pullNetworkError": { match?, times?, failures }   blob downloads fail `failures` times (retried up to 5 attempts)
  *   }
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { withLock } from "../../faults.js";
+import { fireFaultSpec } from "../../faults.js";
 
 const faultBase = { match: z.string().optional(), times: z.number().int().positive().optional() };
 
@@ -48,26 +48,10 @@ export function fireExtraFault<N extends ExtraFaultName>(
   name: N,
   subject: string,
 ): NonNullable<SimExtras["faults"][N]> | undefined {
-  const fault = extras.faults[name];
-  if (fault === undefined) return undefined;
-  if (fault.match !== undefined && !subject.includes(fault.match)) return undefined;
-  const limit = fault.times;
-  if (limit === undefined) return fault;
-  const fired = withLock(dir, () => {
-    const file = path.join(dir, "faults-used.json");
-    let used: Record<string, number> = {};
-    try {
-      used = JSON.parse(readFileSync(file, "utf8")) as Record<string, number>;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-    const count = used[name] ?? 0;
-    if (count >= limit) return false;
-    used[name] = count + 1;
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(used));
-    renameSync(tmp, file);
-    return true;
-  });
-  return fired ? fault : undefined;
+  return fireFaultSpec(
+    dir,
+    name,
+    extras.faults[name] as NonNullable<SimExtras["faults"][N]> | undefined,
+    subject,
+  );
 }

@@ -2,7 +2,7 @@
  * The executor's HTTP server, built but not started (tests use `inject`): GitHub webhooks on `/`
  * (the original path) and `/webhook`, `/healthz`, `/metrics` and `/status`.
  */
-import { addWebhookRoutes, createDaemonServer, rawRequest } from "../http/webhook-server.js";
+import { addWebhookRoutes, answerErrors, createDaemonServer, rawRequest } from "../http/webhook-server.js";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import { bearerTokenMatches } from "../http/bearer-token.js";
@@ -59,14 +59,6 @@ export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {
     deps.metrics.setGauges(gaugesFromStatus(deps.status()));
     return reply.header("content-type", deps.metrics.contentType).send(await deps.metrics.render());
   });
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status =
-      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
-        ? error.statusCode
-        : 500;
-    if (status === 413) deps.metrics.webhook("bad_request");
-    if (status >= 500) deps.log.error({ err: error }, "request failed");
-    return reply.code(status).send({ message: status === 500 ? "internal error" : error.message });
-  });
+  answerErrors(app, { count: (outcome) => deps.metrics.webhook(outcome), log: deps.log });
   return app;
 }

@@ -72,3 +72,23 @@ export function addWebhookRoutes(
   app.post("/", webhook);
   app.post("/webhook", webhook);
 }
+
+/**
+ * Errors Fastify raises itself (a body over the limit, a malformed request) keep their 4xx and are
+ * counted as bad webhooks when the body was too large; anything else is a 500 that says nothing
+ * of the cause to the caller and is logged.
+ */
+export function answerErrors(
+  app: FastifyInstance,
+  deps: { count: (outcome: WebhookOutcome) => void; log: Logger },
+): void {
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status =
+      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    if (status === 413) deps.count("bad_request");
+    if (status >= 500) deps.log.error({ err: error }, "request failed");
+    return reply.code(status).send({ message: status === 500 ? "internal error" : error.message });
+  });
+}

@@ -2,7 +2,7 @@
  * The router's HTTP server, built but not started: GitHub webhooks on `/` (the original path) and
  * `/webhook`, the executors' nudge `POST /runner`, `/healthz`, `/metrics` and `/status`.
  */
-import { addWebhookRoutes, createDaemonServer } from "../http/webhook-server.js";
+import { addWebhookRoutes, answerErrors, createDaemonServer } from "../http/webhook-server.js";
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { RouterMetrics } from "../observability/router-metrics.js";
@@ -45,14 +45,6 @@ export function buildRouterServer(deps: RouterServerDeps): FastifyInstance {
     for (const [hostname, gauges] of hostGauges(state)) deps.metrics.setHost(hostname, gauges);
     return reply.header("content-type", deps.metrics.contentType).send(await deps.metrics.render());
   });
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
-    const status =
-      error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500
-        ? error.statusCode
-        : 500;
-    if (status === 413) deps.metrics.webhook("bad_request");
-    if (status >= 500) deps.log.error({ err: error }, "request failed");
-    return reply.code(status).send({ message: status === 500 ? "internal error" : error.message });
-  });
+  answerErrors(app, { count: (outcome) => deps.metrics.webhook(outcome), log: deps.log });
   return app;
 }

@@ -19,8 +19,8 @@ import { rememberSecret } from "../observability/remember-secret.js";
 import type { SecretRegistry } from "../observability/secret-registry.js";
 import { Tart } from "../tart/tart.js";
 import { Executor } from "../executor/executor.js";
-import { buildExecutorServer } from "../executor/executor-server.js";
-import { admits, capacitySummary, executorStatus } from "../executor/executor-status.js";
+import { buildExecutorServer, executorWebhooks } from "../executor/executor-server.js";
+import { executorStatus } from "../executor/executor-status.js";
 import type { ConnectGuestPort } from "../executor/guest-port.js";
 import { bindsBeyondLoopback } from "../admin/admin-access.js";
 import { registerExecutorAdminRoutes } from "../admin/admin-routes.js";
@@ -39,7 +39,6 @@ import { recoverAfterRestart } from "../executor/restart-recovery.js";
 import { sweep } from "../executor/sweeper.js";
 import { teardownVm } from "../executor/vm-teardown.js";
 import { runVmLifecycle } from "../executor/vm-lifecycle.js";
-import { handleForwardedWebhook, handleWebhook } from "../executor/webhook-handler.js";
 import { hostCapacity, reconcilePolicy, vmSettings } from "./executor-settings.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
@@ -238,19 +237,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     maxBodyBytes: config.webhook.maxBodyBytes,
     metrics,
     status,
-    handleWebhook: (request) => handleWebhook(request, handlerDeps),
-    forwarded:
-      secret === null && routerToken === null
-        ? null
-        : {
-            token: routerToken,
-            handle: (request) =>
-              handleForwardedWebhook(request, {
-                ...handlerDeps,
-                capacity: () => capacitySummary(status()),
-                admit: (job) => admits(status(), executor.ledger, job),
-              }),
-          },
+    ...executorWebhooks({ handler: handlerDeps, status, ledger: () => executor.ledger, routerToken }),
   });
   registerExecutorAdminRoutes(
     server,

@@ -8,7 +8,15 @@ import type { Logger } from "pino";
 import { bearerTokenMatches } from "../http/bearer-token.js";
 import type { ExecutorMetrics } from "../observability/executor-metrics.js";
 import { gaugesFromStatus, type ExecutorStatus } from "./executor-status.js";
-import type { WebhookRequest, WebhookResponse } from "./webhook-handler.js";
+import type { Ledger } from "./model.js";
+import { admits, capacitySummary } from "./executor-status.js";
+import {
+  handleForwardedWebhook,
+  handleWebhook,
+  type WebhookHandlerDeps,
+  type WebhookRequest,
+  type WebhookResponse,
+} from "./webhook-handler.js";
 
 export interface ExecutorServerDeps {
   readonly log: Logger;
@@ -22,6 +30,35 @@ export interface ExecutorServerDeps {
   } | null;
   readonly status: () => ExecutorStatus;
   readonly metrics: ExecutorMetrics;
+}
+
+/**
+ * The two webhook handlers wired to the executor: deliveries from GitHub, and deliveries forwarded
+ * by tart-router, admitted only when this host has room (and refused altogether when neither a
+ * webhook secret nor a router token could authenticate the router).
+ */
+export function executorWebhooks(deps: {
+  readonly handler: WebhookHandlerDeps;
+  readonly status: () => ExecutorStatus;
+  readonly ledger: () => Ledger;
+  readonly routerToken: string | null;
+}): Pick<ExecutorServerDeps, "handleWebhook" | "forwarded"> {
+  const { handler, status } = deps;
+  return {
+    handleWebhook: (request) => handleWebhook(request, handler),
+    forwarded:
+      handler.secret === null && deps.routerToken === null
+        ? null
+        : {
+            token: deps.routerToken,
+            handle: (request) =>
+              handleForwardedWebhook(request, {
+                ...handler,
+                capacity: () => capacitySummary(status()),
+                admit: (job) => admits(status(), deps.ledger(), job),
+              }),
+          },
+  };
 }
 
 export function buildExecutorServer(deps: ExecutorServerDeps): FastifyInstance {

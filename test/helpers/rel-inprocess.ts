@@ -15,11 +15,10 @@ import { systemClock } from "../../src/clock.js";
 import { executorAdmin } from "../../src/executor/executor-admin.js";
 import { JobTimelines } from "../../src/executor/job-timelines.js";
 import { Executor } from "../../src/executor/executor.js";
-import { buildExecutorServer } from "../../src/executor/executor-server.js";
-import { admits, capacitySummary, executorStatus } from "../../src/executor/executor-status.js";
+import { buildExecutorServer, executorWebhooks } from "../../src/executor/executor-server.js";
+import { executorStatus } from "../../src/executor/executor-status.js";
 import { LedgerStore } from "../../src/executor/ledger-store.js";
 import type { LedgerEvent, ObservedJob, ReconcilePolicy, VmSpec } from "../../src/executor/model.js";
-import { handleForwardedWebhook, handleWebhook } from "../../src/executor/webhook-handler.js";
 import { createExecutorMetrics, type ExecutorMetrics } from "../../src/observability/executor-metrics.js";
 import { createLogger, type LogLevel } from "../../src/observability/logger.js";
 
@@ -150,19 +149,7 @@ export async function startInProcessExecutor(options: InProcessOptions): Promise
     maxBodyBytes: options.maxBodyBytes ?? 1 << 20,
     metrics,
     status,
-    handleWebhook: (request) => handleWebhook(request, handlerDeps),
-    forwarded:
-      options.secret === null && routerToken === null
-        ? null
-        : {
-            token: routerToken,
-            handle: (request) =>
-              handleForwardedWebhook(request, {
-                ...handlerDeps,
-                capacity: () => capacitySummary(status()),
-                admit: (job) => admits(status(), executor.ledger, job),
-              }),
-          },
+    ...executorWebhooks({ handler: handlerDeps, status, ledger: () => executor.ledger, routerToken }),
   });
   registerExecutorAdminRoutes(
     app,

@@ -12,13 +12,9 @@ import type { GitHubClient } from "../github/github-client.js";
 import type { Tart, TartRun } from "../tart/tart.js";
 import type { ConnectGuestPort, GuestSessionPort } from "./guest-port.js";
 import type { LedgerEvent, VmPhase, VmSpec } from "./model.js";
-import {
-  ensureRunnerInstalled,
-  startRunner,
-  type GuestRunnerPaths,
-  type RunnerRegistration,
-} from "./runner-bootstrap.js";
+import { ensureRunnerInstalled, startRunner, type GuestRunnerPaths } from "./runner-bootstrap.js";
 import { followRunner } from "./runner-follow.js";
+import { requestRegistration } from "./runner-registration.js";
 import { waitForGuest } from "./vm-boot.js";
 import { diagnoseVmLimit, isVmLimitRefusal } from "./vm-limit-diagnosis.js";
 import { prepareVm } from "./vm-prepare.js";
@@ -270,54 +266,6 @@ function reportLostJob(vm: string, forJob: string, deps: VmLifecycleDeps, log: L
     "the VM stopped while its runner was running a job; GitHub fails that job (runner lost)",
   );
   return true;
-}
-
-async function requestRegistration(
-  name: string,
-  spec: VmSpec,
-  deps: VmLifecycleDeps,
-  signal: AbortSignal,
-): Promise<{ registration: RunnerRegistration; runnerId: number | null }> {
-  const labels = spec.labels.includes("self-hosted") ? spec.labels : ["self-hosted", ...spec.labels];
-  if (deps.registration.mode === "jit") {
-    const groupId = await deps.github.runnerGroupId(deps.settings.runnerGroup);
-    try {
-      const jit = await deps.github.generateJitConfig(
-        {
-          name,
-          labels,
-          runnerGroupId: groupId,
-          workFolder: deps.settings.workFolder,
-        },
-        signal,
-      );
-      return {
-        registration: { kind: "jit", encodedJitConfig: jit.encodedJitConfig },
-        runnerId: jit.runner.id,
-      };
-    } catch (error) {
-      // GHES before 3.10 has no JIT endpoint: from now on, register with config.sh and a token.
-      if ((error as { status?: number }).status !== 404) throw error;
-      deps.registration.mode = "token";
-      deps.log.warn(
-        "this GitHub has no generate-jitconfig endpoint (GHES < 3.10): using registration tokens",
-      );
-    }
-  }
-  const token = await deps.github.createRegistrationToken(signal);
-  return {
-    registration: {
-      kind: "registration",
-      token: token.token,
-      url: deps.github.runnerUrl,
-      name,
-      labels: spec.labels,
-      runnerGroup: deps.settings.runnerGroup,
-      workFolder: deps.settings.workFolder,
-      disableUpdate: deps.settings.disableUpdates,
-    },
-    runnerId: null,
-  };
 }
 
 function abortPromise(signal: AbortSignal): Promise<never> {

@@ -2,7 +2,8 @@
 # macOS or a Linuxbrew checkout). It records the class-level DSL, evaluates the service block
 # against a fake /opt/homebrew, and (given --package DIR) runs install and post_install in a temp
 # prefix with `npm install` simulated from DIR, then optionally the formula's own test block.
-# Prints one JSON object. Usage: ruby formula-dsl-stub.rb FORMULA.rb [--package DIR] [--run-test]
+# --head installs as `brew install --HEAD` does (build.head? is true, the version is HEAD).
+# Prints one JSON object. Usage: ruby formula-dsl-stub.rb FORMULA.rb [--package DIR] [--head] [--run-test]
 require "fileutils"
 require "json"
 require "open3"
@@ -20,8 +21,16 @@ class Pathname
   end
 end
 
+# Homebrew's Version: a string that knows whether it is a HEAD build's.
+class Version < String
+  def head? = start_with?("HEAD")
+end
+
 class Formula
   include FileUtils
+
+  # Homebrew's Service#keep_alive accepts true/false or a hash of exactly these keys.
+  KEEP_ALIVE_KEYS = %i[always successful_exit crashed path].freeze
 
   SERVICE_METHODS = %i[run run_type keep_alive working_dir root_dir log_path error_log_path
                        environment_variables restart_delay throttle_interval process_type require_root
@@ -43,14 +52,24 @@ class Formula
   attr_reader :system_calls
   attr_accessor :testpath
 
-  def initialize(root, package: nil)
+  def initialize(root, package: nil, head: false)
     @root = Pathname(root)
     @package = package
+    @head = head
     @system_calls = []
   end
 
   def name = self.class.name.gsub(/([a-z\d])([A-Z])/, '\1-\2').downcase
-  def version = self.class.meta[:url].first[/-(\d+(?:\.\d+)+)\.tgz\z/, 1]
+  def build = Struct.new(:head?).new(@head)
+
+  def version
+    return Version.new("HEAD") if @head
+
+    url = self.class.meta[:url].first
+    raise "#{name}: no stable url (only head); install with --head" unless url
+
+    Version.new(url[/-(\d+(?:\.\d+)+)\.tgz\z/, 1])
+  end
   def prefix = @root / "Cellar" / name / version
   def opt_prefix = @root / "opt" / name
   def bin = prefix / "bin"
@@ -108,6 +127,9 @@ class ServiceRecorder
   def initialize(formula) = (@formula = formula; @calls = {})
 
   def method_missing(name, *args, **kw)
+    if name == :keep_alive && !kw.empty? && !(kw.keys - Formula::KEEP_ALIVE_KEYS).empty?
+      raise TypeError, "Service#keep_alive only allows: #{Formula::KEEP_ALIVE_KEYS}"
+    end
     return @calls[name] = (kw.empty? ? args : args + [kw]) if Formula::SERVICE_METHODS.include?(name)
     return @formula.public_send(name, *args) if @formula.respond_to?(name)
 
@@ -128,25 +150,27 @@ end
 
 formula_file = ARGV.fetch(0)
 package = ARGV.index("--package")&.then { |i| ARGV.fetch(i + 1) }
+head = ARGV.include?("--head")
 load File.expand_path(formula_file)
 klass = ObjectSpace.each_object(Class).find { |c| c < Formula && c.name }
 abort "#{formula_file} defines no Formula subclass" unless klass
 
-service = ServiceRecorder.new(klass.new("/opt/homebrew"))
+stable = klass.meta[:url].any?
+service = ServiceRecorder.new(klass.new("/opt/homebrew", head: head || !stable))
 service.instance_exec(&klass.service_block) if klass.service_block
 report = {
   "class" => klass.name,
   "name" => klass.new("/opt/homebrew").name,
-  "version" => klass.new("/opt/homebrew").version,
+  "version" => klass.new("/opt/homebrew", head: head || !stable).version,
   "meta" => plain(klass.meta),
   "service" => service.calls.to_h { |key, args| [key.to_s, plain(args.length == 1 ? args.first : args)] },
   "hasTest" => !klass.test_block.nil?,
-  "caveats" => klass.method_defined?(:caveats) ? klass.new("/opt/homebrew").caveats : nil,
+  "caveats" => klass.method_defined?(:caveats) ? klass.new("/opt/homebrew", head: head || !stable).caveats : nil,
 }
 
 if package
   Dir.mktmpdir("formula-stub-") do |root|
-    formula = klass.new(root, package:)
+    formula = klass.new(root, package:, head:)
     [formula.etc, formula.var].each(&:mkpath) # every Homebrew prefix has them
     formula.install
     formula.opt_prefix.dirname.mkpath

@@ -14,7 +14,7 @@ import { runExecutorDoctorCommand } from "./doctor-command.js";
 import { packageVersion } from "./package-version.js";
 import { runProgram } from "./run-program.js";
 import { addOpsCommands } from "./ops-commands.js";
-import { resolveTartExecutable } from "./resolve-tart-executable.js";
+import { resolveTartExecutable, tartNotFoundMessage } from "./resolve-tart-executable.js";
 import { handleShutdownSignals } from "./shutdown-signals.js";
 
 const program = new Command("tart-executor")
@@ -55,10 +55,7 @@ const program = new Command("tart-executor")
     });
     const tartExecutable = resolveTartExecutable(config.tart.executable, process.env["PATH"]);
     if (tartExecutable === null) {
-      log.fatal(
-        { configured: config.tart.executable ?? null },
-        "tart not found: install it with `brew install cirruslabs/cli/tart` or set tart.executable",
-      );
+      log.fatal({ configured: config.tart.executable ?? null }, tartNotFoundMessage(config.tart.executable));
       process.exitCode = 1;
       return;
     }

@@ -1,4 +1,5 @@
 /** `tart`: found (configured path or PATH/Homebrew), answers `--version`, and is new enough. */
+import { INSTALL_TART_HINT, TART_FORMULA } from "../cli/resolve-tart-executable.js";
 import { fail, pass, warn, type DoctorCheck } from "./doctor-check.js";
 import type { RunCommand } from "./doctor-deps.js";
 import { isSupportedTart, MINIMUM_TART_VERSION, parseTartVersion } from "./tart-version.js";
@@ -18,11 +19,7 @@ export async function tartCheck(
   if (executable === null) {
     const check =
       input.configured === undefined
-        ? fail(
-            "tart",
-            "not found on PATH, in /opt/homebrew/bin or in /usr/local/bin",
-            "install it with `brew install cirruslabs/cli/tart`, or set tart.executable to its path",
-          )
+        ? fail("tart", "not found on PATH, in /opt/homebrew/bin or in /usr/local/bin", INSTALL_TART_HINT)
         : fail(
             "tart",
             `tart.executable ${input.configured} is not an executable file`,
@@ -38,7 +35,7 @@ export async function tartCheck(
       check: fail(
         "tart",
         `\`${executable} --version\` failed: ${said}`,
-        "reinstall tart: `brew reinstall cirruslabs/cli/tart`",
+        `reinstall tart: \`brew reinstall ${TART_FORMULA}\``,
       ),
       executable,
     };
@@ -59,7 +56,8 @@ export async function tartCheck(
       check: fail(
         "tart",
         `tart ${printed} at ${executable} is older than ${MINIMUM_TART_VERSION}, the oldest release tart-executor supports`,
-        "upgrade it: `brew upgrade cirruslabs/cli/tart`",
+        // The old tap (cirruslabs/cli/tart) is frozen, so an old tart usually comes from there.
+        `install it from tart's current tap: \`brew uninstall cirruslabs/cli/tart; brew install ${TART_FORMULA}\` (or \`brew upgrade ${TART_FORMULA}\`)`,
       ),
       executable,
     };

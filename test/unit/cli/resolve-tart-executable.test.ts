@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveTartExecutable } from "../../../src/cli/resolve-tart-executable.js";
+import { resolveTartExecutable, tartNotFoundMessage } from "../../../src/cli/resolve-tart-executable.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -41,5 +41,15 @@ describe("finding tart", () => {
     mkdirSync(path.join(dir, "sub"));
     writeFileSync(path.join(dir, "tart"), "not executable");
     expect(resolveTartExecutable(path.join(dir, "tart"), dir)).toBeNull();
+  });
+
+  it("says where it looked and how to install tart from its current tap (openai/tools/tart)", () => {
+    expect(tartNotFoundMessage(undefined)).toBe(
+      "tart not found on PATH, in /opt/homebrew/bin or in /usr/local/bin: install it with `brew install openai/tools/tart`, or set tart.executable to its path",
+    );
+    expect(tartNotFoundMessage("/opt/tart/bin/tart")).toContain(
+      "tart.executable /opt/tart/bin/tart is not an executable file",
+    );
+    expect(tartNotFoundMessage(undefined)).not.toContain("cirruslabs");
   });
 });

@@ -4,7 +4,7 @@ import { fail, pass, warn } from "../../../src/doctor/doctor-check.js";
 
 const checks = [
   pass("config", "/opt/homebrew/etc/tart-executor.yaml is valid"),
-  fail("tart", "not found on PATH", "brew install cirruslabs/cli/tart"),
+  fail("tart", "not found on PATH", "brew install openai/tools/tart"),
   warn("dhcp lease", "VM leases last 86400 s", "first line\nsecond line"),
   pass("ssh", "password login", "never shown for a PASS"),
 ];
@@ -15,7 +15,7 @@ describe("formatDoctorReport", () => {
       [
         "PASS  config      /opt/homebrew/etc/tart-executor.yaml is valid",
         "FAIL  tart        not found on PATH",
-        "                  → brew install cirruslabs/cli/tart",
+        "                  → brew install openai/tools/tart",
         "WARN  dhcp lease  VM leases last 86400 s",
         "                  → first line",
         "                    second line",

@@ -104,7 +104,7 @@ describe("executor doctor failures", () => {
       name: "tart",
       status: "FAIL",
       detail: "not found on PATH, in /opt/homebrew/bin or in /usr/local/bin",
-      hint: "install it with `brew install cirruslabs/cli/tart`, or set tart.executable to its path",
+      hint: "install it with `brew install openai/tools/tart`, or set tart.executable to its path",
     });
   });
 
@@ -115,7 +115,7 @@ describe("executor doctor failures", () => {
       const tooOld = byName(await w.run({ tart: { executable: old.executable } }), "tart");
       expect(tooOld).toMatchObject({
         status: "FAIL",
-        hint: "upgrade it: `brew upgrade cirruslabs/cli/tart`",
+        hint: "install it from tart's current tap: `brew uninstall cirruslabs/cli/tart; brew install openai/tools/tart` (or `brew upgrade openai/tools/tart`)",
       });
       expect(tooOld.detail).toBe(
         `tart 2.20.1 at ${old.executable} is older than 2.28.0, the oldest release tart-executor supports`,

@@ -17,6 +17,7 @@ import {
   type RouterConfig,
 } from "../config/index.js";
 import type { ConfigLoad, DoctorDeps } from "../doctor/doctor-deps.js";
+import { doctorTart } from "../doctor/doctor-tart.js";
 import { runExecutorDoctor } from "../doctor/executor-doctor.js";
 import { checkGitHubApp, checkRouterGitHubApp } from "../doctor/github-app-check.js";
 import { nodeDoctorDeps } from "../doctor/node-doctor-deps.js";
@@ -72,6 +73,7 @@ export async function runExecutorDoctorCommand(options: DoctorCommandOptions): P
     ...deps,
     config: loadExecutorConfigForDoctor(options.configFlag, deps),
     resolveTart: (configured) => resolveTartExecutable(configured, deps.env["PATH"]),
+    tartAt: doctorTart,
     checkGitHub: checkGitHubApp,
   });
   options.write(formatDoctorReport(checks, { color: options.color }));

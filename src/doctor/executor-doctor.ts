@@ -14,6 +14,7 @@ import { configCheck } from "./config-check.js";
 import { dhcpLeaseCheck } from "./dhcp-lease-check.js";
 import type { DoctorCheck } from "./doctor-check.js";
 import type { ConfigLoad, DoctorDeps } from "./doctor-deps.js";
+import type { DoctorTartFactory } from "./doctor-tart.js";
 import type { GitHubAppChecker } from "./github-app-check.js";
 import { keychainCheck, licenceCheck, localNetworkCheck, macosMajorVersion } from "./macos-checks.js";
 import { portCheck } from "./port-check.js";
@@ -28,6 +29,8 @@ export interface ExecutorDoctorDeps extends DoctorDeps {
   readonly config: ConfigLoad<ExecutorConfig>;
   /** Finds tart as the daemon does (resolveTartExecutable with this PATH). */
   readonly resolveTart: (configured: string | undefined) => string | null;
+  /** The Tart adapter for the tart found (doctorTart). */
+  readonly tartAt: DoctorTartFactory;
   readonly checkGitHub: GitHubAppChecker;
 }
 
@@ -41,7 +44,7 @@ export async function runExecutorDoctor(deps: ExecutorDoctorDeps): Promise<Docto
   const tart = await tartCheck({
     configured: config?.tart.executable,
     resolve: deps.resolveTart,
-    runCommand: deps.runCommand,
+    tartAt: deps.tartAt,
     env: tartEnv,
   });
   checks.push(tart.check, ...home);
@@ -53,9 +56,7 @@ export async function runExecutorDoctor(deps: ExecutorDoctorDeps): Promise<Docto
     await dhcpLeaseCheck(deps.platform, deps.runCommand, config?.tart.netBridgedAdapter ?? null),
     await vmLimitCheck({
       platform: deps.platform,
-      runCommand: deps.runCommand,
-      tart: tart.executable,
-      env: tartEnv,
+      tart: tart.tart,
       isOwnVm: (name) => config !== null && isOwnVmName(name, config.hostname),
     }),
     licenceCheck(deps.platform, deps.cpuCount),

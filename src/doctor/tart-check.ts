@@ -1,20 +1,24 @@
-/** `tart`: found (configured path or PATH/Homebrew), answers `--version`, and is new enough. */
+/**
+ * `tart`: found (configured path or PATH/Homebrew), answers `--version` through the Tart adapter,
+ * and is new enough.
+ */
 import { INSTALL_TART_HINT, TART_FORMULA } from "../cli/resolve-tart-executable.js";
 import { fail, pass, warn, type DoctorCheck } from "./doctor-check.js";
-import type { RunCommand } from "./doctor-deps.js";
+import { TartError } from "../tart/tart-error.js";
+import type { DoctorTart, DoctorTartFactory } from "./doctor-tart.js";
 import { isSupportedTart, MINIMUM_TART_VERSION, parseTartVersion } from "./tart-version.js";
 
 export interface TartCheckInput {
   /** `tart.executable` from the config, if set. */
   readonly configured: string | undefined;
   readonly resolve: (configured: string | undefined) => string | null;
-  readonly runCommand: RunCommand;
+  readonly tartAt: DoctorTartFactory;
   readonly env: Readonly<Record<string, string>>;
 }
 
 export async function tartCheck(
   input: TartCheckInput,
-): Promise<{ check: DoctorCheck; executable: string | null }> {
+): Promise<{ check: DoctorCheck; executable: string | null; tart: DoctorTart | null }> {
   const executable = input.resolve(input.configured);
   if (executable === null) {
     const check =
@@ -25,23 +29,24 @@ export async function tartCheck(
             `tart.executable ${input.configured} is not an executable file`,
             "fix the path, or remove tart.executable to use tart from PATH or Homebrew",
           );
-    return { check, executable: null };
+    return { check, executable: null, tart: null };
   }
-  const result = await input.runCommand(executable, ["--version"], { env: input.env, timeoutMs: 15_000 });
-  if (result.exitCode !== 0) {
-    const said =
-      firstLine(result.stderr) ?? firstLine(result.stdout) ?? `exit code ${String(result.exitCode)}`;
+  const tart = input.tartAt(executable, input.env);
+  let printed: string;
+  try {
+    printed = await tart.version();
+  } catch (error) {
     return {
       check: fail(
         "tart",
-        `\`${executable} --version\` failed: ${said}`,
+        `\`${executable} --version\` failed: ${versionFailure(error)}`,
         `reinstall tart: \`brew reinstall ${TART_FORMULA}\``,
       ),
       executable,
+      tart: null,
     };
   }
-  const version = parseTartVersion(result.stdout);
-  const printed = result.stdout.trim();
+  const version = parseTartVersion(printed);
   if (version === null)
     return {
       check: warn(
@@ -50,6 +55,7 @@ export async function tartCheck(
         `tart ${MINIMUM_TART_VERSION} or newer is needed`,
       ),
       executable,
+      tart,
     };
   if (!isSupportedTart(version))
     return {
@@ -60,18 +66,19 @@ export async function tartCheck(
         `install it from tart's current tap: \`brew uninstall cirruslabs/cli/tart; brew install ${TART_FORMULA}\` (or \`brew upgrade ${TART_FORMULA}\`)`,
       ),
       executable,
+      tart,
     };
   return {
     check: pass("tart", `tart ${printed} at ${executable} (${MINIMUM_TART_VERSION} or newer needed)`),
     executable,
+    tart,
   };
 }
 
-function firstLine(text: string): string | null {
-  return (
-    text
-      .split("\n")
-      .find((line) => line.trim() !== "")
-      ?.trim() ?? null
-  );
+/** What tart said when `--version` failed: its first line, else how it ended. */
+function versionFailure(error: unknown): string {
+  if (!(error instanceof TartError)) return error instanceof Error ? error.message : String(error);
+  if (error.code === "TART_TIMEOUT") return "no answer within 30 s";
+  if (error.code === "TART_NOT_FOUND") return "it could not be started";
+  return error.firstLine !== "" ? error.firstLine : `exit code ${String(error.exitCode)}`;
 }

@@ -3,36 +3,33 @@
  * developer's, a leftover of another tool) take those slots. A leaked limit cannot be seen before
  * it bites, so the fix is in the text either way.
  */
-import { parseTartList } from "../tart/tart-list.js";
 import { pass, warn, type DoctorCheck } from "./doctor-check.js";
-import type { RunCommand } from "./doctor-deps.js";
+import type { DoctorTart } from "./doctor-tart.js";
 import { notOnMacos, VM_LIMIT_FIX } from "./macos-fixes.js";
 
 export interface VmLimitInput {
   readonly platform: NodeJS.Platform;
-  readonly runCommand: RunCommand;
-  /** null when tart was not found (its own check says so). */
-  readonly tart: string | null;
-  readonly env: Readonly<Record<string, string>>;
+  /** The Tart adapter; null when tart was not found or does not run (its own check says so). */
+  readonly tart: DoctorTart | null;
   readonly isOwnVm: (name: string) => boolean;
 }
 
 export async function vmLimitCheck(input: VmLimitInput): Promise<DoctorCheck> {
   if (input.platform !== "darwin") return warn("vm limit", notOnMacos(input.platform), VM_LIMIT_FIX);
-  if (input.tart === null) return warn("vm limit", "not checked: tart was not found", VM_LIMIT_FIX);
-  const result = await input.runCommand(input.tart, ["list", "--source", "local", "--format", "json"], {
-    env: input.env,
-    timeoutMs: 30_000,
-  });
+  if (input.tart === null)
+    return warn("vm limit", "not checked: tart was not found or does not run", VM_LIMIT_FIX);
   let running: string[];
   try {
-    if (result.exitCode !== 0)
-      throw new Error(result.stderr.trim() || `exit code ${String(result.exitCode)}`);
-    running = parseTartList(result.stdout)
+    // The listing the daemon uses for restart recovery and the sweep.
+    running = (await input.tart.listLocal({ timeoutMs: 30_000 }))
       .filter((vm) => vm.state === "running")
       .map((vm) => vm.name);
   } catch (error) {
-    return warn("vm limit", `could not list VMs: ${(error as Error).message}`, VM_LIMIT_FIX);
+    return warn(
+      "vm limit",
+      `could not list VMs: ${error instanceof Error ? error.message : String(error)}`,
+      VM_LIMIT_FIX,
+    );
   }
   const foreign = running.filter((name) => !input.isOwnVm(name));
   if (foreign.length > 0)

@@ -62,6 +62,14 @@ export class GitHubAppClient {
     this.app = new App({ appId: options.appId, privateKey: options.privateKeyPem, Octokit: this.Client });
   }
 
+  /** The App itself (GET /app): its name and page, null where GitHub's answer lacks them. */
+  async appInfo(): Promise<{ readonly name: string | null; readonly htmlUrl: string | null }> {
+    const data: unknown = (await this.app.octokit.request("GET /app")).data;
+    const record = typeof data === "object" && data !== null ? (data as Record<string, unknown>) : {};
+    const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+    return { name: text(record["name"]), htmlUrl: text(record["html_url"]) };
+  }
+
   /**
    * The App's `workflow_job` deliveries since `sinceMs` that never got a 2xx in any attempt (one
    * entry per delivery GUID, the newest attempt), oldest first (github-api.md §1.3), so that

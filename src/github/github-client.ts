@@ -65,19 +65,27 @@ export class GitHubClient extends GitHubAppClient {
     return runnerConfigUrl(this.#options.apiUrl, this.#options.scope);
   }
 
-  /** The App's installation on the scope's account (GitHub matches the login case-insensitively). */
+  /**
+   * The App's installation on the scope's account (GitHub matches the login case-insensitively):
+   * its id, and its permissions exactly as GitHub sent them (undefined when the answer has none),
+   * for the caller to judge.
+   */
+  async installation(): Promise<{ readonly id: number; readonly permissions: unknown }> {
+    const scope = this.#options.scope;
+    const response =
+      scope.kind === "organization"
+        ? await this.app.octokit.request("GET /orgs/{org}/installation", { org: scope.org })
+        : await this.app.octokit.request("GET /repos/{owner}/{repo}/installation", {
+            owner: scope.owner,
+            repo: scope.repo,
+          });
+    const body = z.object({ id: z.number(), permissions: z.unknown().optional() }).parse(response.data);
+    return { id: body.id, permissions: body.permissions };
+  }
+
+  /** The installation's id, asked once (installation()). */
   installationId(): Promise<number> {
-    this.#installationId ??= (async () => {
-      const scope = this.#options.scope;
-      const response =
-        scope.kind === "organization"
-          ? await this.app.octokit.request("GET /orgs/{org}/installation", { org: scope.org })
-          : await this.app.octokit.request("GET /repos/{owner}/{repo}/installation", {
-              owner: scope.owner,
-              repo: scope.repo,
-            });
-      return z.object({ id: z.number() }).parse(response.data).id;
-    })().catch((error: unknown) => {
+    this.#installationId ??= (async () => (await this.installation()).id)().catch((error: unknown) => {
       this.#installationId = undefined;
       throw error;
     });

@@ -134,7 +134,14 @@ export function requestPolicyPlugin(policy: GitHubRequestPolicy) {
   };
 }
 
-/** An error without a status (so it is retried like a network error) that says what timed out. */
+/** An attempt GitHub did not answer in time: no status (so it is retried like a network error). */
+export class GitHubTimeoutError extends Error {
+  override readonly name = "GitHubTimeoutError";
+}
+
+/** The error for an attempt that timed out, saying what timed out. */
 function timeoutError(method: string, route: string, timeoutMs: number, cause: unknown): Error {
-  return new Error(`GitHub did not answer ${method} ${route} within ${timeoutMs / 1000} s`, { cause });
+  return new GitHubTimeoutError(`GitHub did not answer ${method} ${route} within ${timeoutMs / 1000} s`, {
+    cause,
+  });
 }

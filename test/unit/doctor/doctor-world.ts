@@ -10,6 +10,7 @@ import { loadExecutorConfigForDoctor } from "../../../src/cli/doctor-command.js"
 import { resolveTartExecutable } from "../../../src/cli/resolve-tart-executable.js";
 import type { DoctorCheck } from "../../../src/doctor/doctor-check.js";
 import type { DoctorDeps } from "../../../src/doctor/doctor-deps.js";
+import { doctorTart } from "../../../src/doctor/doctor-tart.js";
 import { runExecutorDoctor } from "../../../src/doctor/executor-doctor.js";
 import { checkGitHubApp } from "../../../src/doctor/github-app-check.js";
 import { nodeDoctorDeps } from "../../../src/doctor/node-doctor-deps.js";
@@ -47,6 +48,7 @@ export async function startDoctorWorld(options: SimWorldOptions = {}): Promise<D
         ...used,
         config: loadExecutorConfigForDoctor(file, used),
         resolveTart: (configured) => resolveTartExecutable(configured, used.env["PATH"]),
+        tartAt: doctorTart,
         checkGitHub: checkGitHubApp,
       });
     },

@@ -1,8 +1,8 @@
 /**
- * The real `tart-executor` CLI as a child process (`node bin/tart-executor.js …`), for end-to-end
- * tests: its stdout/stderr split into lines, its JSON log lines parsed, bounded waits for a log
- * line, and stop/kill. Every process started here is remembered so `stopAllExecutors()` (in an
- * afterEach/afterAll) never leaves one behind.
+ * The real `tart-executor` (or `tart-router`) CLI as a child process (`node bin/<daemon>.js …`),
+ * for the end-to-end and reliability suites: its stdout/stderr split into lines, its JSON log
+ * lines parsed, bounded waits for a log line, signals, stop/kill/crash. Every process started here
+ * is remembered so `stopAllExecutors()` (in an afterEach/afterAll) never leaves one behind.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,7 +11,12 @@ import { fileURLToPath } from "node:url";
 
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const EXECUTOR_BIN = path.join(PACKAGE_ROOT, "bin", "tart-executor.js");
-const BUILT_CLI = path.join(PACKAGE_ROOT, "dist", "cli", "tart-executor.js");
+/** The two daemons and the log line that says they listen. */
+const DAEMONS = {
+  "tart-executor": { listening: "tart-executor listening" },
+  "tart-router": { listening: "tart-router listening" },
+} as const;
+export type DaemonName = keyof typeof DAEMONS;
 
 /** One JSON log line of the executor (pino with string levels). */
 export interface LogLine {
@@ -35,15 +40,26 @@ export interface ExecutorProcess {
   readonly stderrLines: readonly string[];
   /** The raw stdout and stderr bytes so far, as text. */
   output(): string;
+  /** The last `lines` lines of stdout and stderr (default 25), for failure messages. */
+  tail(lines?: number): string;
   /** The JSON log lines of stdout so far (other lines are skipped). */
   logs(): LogLine[];
   /** Resolves with the first log line (already written or still to come) that satisfies `predicate`. */
   waitForLog(predicate: (line: LogLine) => boolean, timeoutMs?: number, what?: string): Promise<LogLine>;
   readonly exited: Promise<ProcessExit>;
+  /** Whether the process has not exited yet. */
+  isRunning(): boolean;
+  /** Sends `signal` to the process (if it still runs), without waiting. */
+  signal(signal: NodeJS.Signals): void;
   /** Sends `signal` (SIGTERM by default) and waits for the exit; SIGKILL after `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<ProcessExit>;
   /** SIGKILL to it and the tart commands it has in flight, without waiting. */
   kill(): void;
+  /**
+   * A crash: SIGKILL to the process alone (the tart commands it started go on, orphaned, as
+   * after a real crash), and waits for its exit.
+   */
+  crash(): Promise<ProcessExit>;
 }
 
 export interface StartExecutorOptions {
@@ -52,8 +68,10 @@ export interface StartExecutorOptions {
   readonly args?: readonly string[];
   /** The child's whole environment is PATH and HOME plus this (nothing else leaks in from vitest). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Bound on the wait for "tart-executor listening" (default 20 s). */
+  /** Bound on the wait for the listening line (default 20 s). */
   readonly startTimeoutMs?: number;
+  /** Which daemon to start (default tart-executor). */
+  readonly daemon?: DaemonName;
 }
 
 const live = new Set<{ child: ChildProcess; exited: Promise<ProcessExit>; killGroup: () => void }>();
@@ -68,9 +86,10 @@ function killProcessGroup(child: ChildProcess): void {
   }
 }
 
-function assertBuilt(): void {
-  if (!existsSync(BUILT_CLI))
-    throw new Error(`${BUILT_CLI} is missing: build first with \`npx tsc -p tsconfig.build.json\``);
+function assertBuilt(daemon: DaemonName): void {
+  const builtCli = path.join(PACKAGE_ROOT, "dist", "cli", `${daemon}.js`);
+  if (!existsSync(builtCli))
+    throw new Error(`${builtCli} is missing: build first with \`npx tsc -p tsconfig.build.json\``);
 }
 
 function baseEnv(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
@@ -91,11 +110,12 @@ function parseLogLine(line: string): LogLine | null {
 export function spawnExecutor(
   args: readonly string[],
   env?: Readonly<Record<string, string>>,
+  daemon: DaemonName = "tart-executor",
 ): Omit<ExecutorProcess, "url"> {
-  assertBuilt();
+  assertBuilt(daemon);
   // Its own process group, so that a kill also takes the tart commands it has in flight
   // (`tart run` puts each VM in a group of its own; the world powers those off).
-  const child = spawn(process.execPath, [EXECUTOR_BIN, ...args], {
+  const child = spawn(process.execPath, [path.join(PACKAGE_ROOT, "bin", `${daemon}.js`), ...args], {
     cwd: PACKAGE_ROOT,
     env: baseEnv(env),
     stdio: ["ignore", "pipe", "pipe"],
@@ -105,6 +125,7 @@ export function spawnExecutor(
   const stdoutLines: string[] = [];
   const stderrLines: string[] = [];
   const raw: string[] = [];
+  const allLines: string[] = [];
   const parsed: LogLine[] = [];
   const waiters = new Set<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }>();
   const collect = (stream: NodeJS.ReadableStream, lines: string[], json: boolean): void => {
@@ -116,6 +137,7 @@ export function spawnExecutor(
       partial = parts.pop() ?? "";
       for (const line of parts) {
         lines.push(line);
+        allLines.push(line);
         const log = json ? parseLogLine(line) : null;
         if (log === null) continue;
         parsed.push(log);
@@ -143,6 +165,8 @@ export function spawnExecutor(
   live.add(entry);
   void exited.then(() => live.delete(entry));
 
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  const tail = (count = 25): string => allLines.slice(-count).join("\n");
   const waitForLog = (
     predicate: (line: LogLine) => boolean,
     timeoutMs = 10_000,
@@ -175,9 +199,12 @@ export function spawnExecutor(
     stdoutLines,
     stderrLines,
     output: () => raw.join(""),
+    tail,
     logs: () => [...parsed],
     waitForLog,
     exited: closed,
+    isRunning: running,
+    signal: (signal) => void (running() && child.kill(signal)),
     stop: async (signal = "SIGTERM", timeoutMs = 30_000) => {
       if (signal === "SIGKILL") killGroup();
       else if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -189,25 +216,30 @@ export function spawnExecutor(
       }
     },
     kill: killGroup,
+    crash: async () => {
+      if (running()) child.kill("SIGKILL");
+      return closed;
+    },
   };
 }
 
-/** Starts the daemon and waits (bounded) until it logs "tart-executor listening". */
+/** Starts the daemon and waits (bounded) until it logs its listening line. */
 export async function startExecutorProcess(options: StartExecutorOptions = {}): Promise<ExecutorProcess> {
   const args = [
     ...(options.configPath === undefined ? [] : ["--config", options.configPath]),
     ...(options.args ?? []),
   ];
-  const proc = spawnExecutor(args, options.env);
+  const daemon = options.daemon ?? "tart-executor";
+  const proc = spawnExecutor(args, options.env, daemon);
   const timeoutMs = options.startTimeoutMs ?? 20_000;
   const listening = proc.waitForLog(
-    (line) => line.msg === "tart-executor listening",
+    (line) => line.msg === DAEMONS[daemon].listening,
     timeoutMs,
     "the listening line",
   );
   const exitedEarly = proc.exited.then((exit) => {
     throw new Error(
-      `tart-executor exited (${exit.code ?? exit.signal}) before listening:\n${proc.output().slice(-3000)}`,
+      `${daemon} exited (${exit.code ?? exit.signal}) before listening:\n${proc.output().slice(-3000)}`,
     );
   });
   // Whichever loses the race must not become an unhandled rejection later.

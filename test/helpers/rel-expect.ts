@@ -7,7 +7,7 @@
 import { expect } from "vitest";
 import type { JobHandle } from "../../src/sim/github/dispatcher.js";
 import type { JobView } from "../../src/sim/github/job-view.js";
-import type { LogLine } from "./rel-process.js";
+import type { LogLine } from "./executor-process.js";
 import type { Tally } from "./rel-totals.js";
 import type { RelWorld } from "./rel-world.js";
 

@@ -19,8 +19,8 @@ import {
   type SimWorld,
   type SimWorldOptions,
 } from "../../src/sim/world/sim-world.js";
-import { startGitHubProxy, type GitHubProxy } from "./rel-github-proxy.js";
-import { startExecutorProcess, type ExecutorProcess, type LogLine } from "./rel-process.js";
+import { startGitHubProxy, type GitHubProxy } from "./e2e-github-proxy.js";
+import { startExecutorProcess, type ExecutorProcess, type LogLine } from "./executor-process.js";
 
 export { IMAGE_WITH_RUNNER, IMAGE_WITHOUT_RUNNER } from "../../src/sim/world/sim-world.js";
 
@@ -168,7 +168,11 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
       await held.get(port)?.release();
       held.delete(port);
     }
-    const executor = await startExecutorProcess({ configPath, env: { HOME: sim.root } });
+    const executor = await startExecutorProcess({
+      configPath,
+      env: { HOME: sim.root },
+      startTimeoutMs: 30_000,
+    });
     executors.push(executor);
     byIndex.set(index, executor);
     return executor;
@@ -282,7 +286,7 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
       ),
     async close() {
       for (const hold of held.values()) await hold.release();
-      await Promise.all(executors.map((executor) => executor.kill()));
+      await Promise.all(executors.map((executor) => executor.stop("SIGKILL", 5_000)));
       await proxy?.close();
       await sim.close();
       // sim.close() SIGKILLs the VMs' `tart run` processes, which leaves the processes their

@@ -24,7 +24,7 @@ import { createLogger } from "../../src/observability/logger.js";
 import { expectCleanEnd, expectServed } from "../helpers/rel-expect.js";
 import { startInProcessExecutor } from "../helpers/rel-inprocess.js";
 import { deliveryHeaders, WORKFLOW_JOB_EXAMPLES, workflowJobPayload } from "../helpers/rel-payloads.js";
-import { killAllExecutors } from "../helpers/rel-process.js";
+import { stopAllExecutors } from "../helpers/executor-process.js";
 import { flushTotals, scenario } from "../helpers/rel-totals.js";
 import { MATCHING, sleep } from "../helpers/rel-world.js";
 
@@ -35,7 +35,7 @@ const ROUTER_TOKEN = "hostile-router-token";
 const ALLOWED = [200, 202, 400, 401, 403, 413, 415];
 
 afterAll(async () => {
-  await killAllExecutors();
+  await stopAllExecutors();
   flushTotals(import.meta.url);
 });
 

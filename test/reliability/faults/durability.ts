@@ -17,7 +17,7 @@ import { stringify } from "yaml";
 import { LedgerStore } from "../../../src/executor/ledger-store.js";
 import { freePort } from "../../../src/sim/world/free-port.js";
 import { deliveryHeaders, workflowJobPayload } from "../../helpers/rel-payloads.js";
-import { PACKAGE_ROOT, startExecutorProcess } from "../../helpers/rel-process.js";
+import { PACKAGE_ROOT, startExecutorProcess } from "../../helpers/executor-process.js";
 import { scenario } from "../../helpers/rel-totals.js";
 import { sleep, waitFor } from "../../helpers/rel-world.js";
 
@@ -120,10 +120,16 @@ export function describeDurability(): void {
             hostBackoff: { initialSeconds: 1, maxSeconds: 5 },
           }),
         );
-        const start = () => startExecutorProcess({ configPath, env: { HOME: dir }, daemon: "tart-router" });
+        const start = () =>
+          startExecutorProcess({
+            configPath,
+            env: { HOME: dir },
+            daemon: "tart-router",
+            startTimeoutMs: 30_000,
+          });
         const router = await start();
         t.defer(async () => {
-          await router.kill();
+          await router.crash();
         });
         const acknowledged: number[] = [];
         const send = async (id: number): Promise<void> => {
@@ -151,12 +157,12 @@ export function describeDurability(): void {
         // the first), at a random moment after that.
         await waitFor(() => acknowledged.length >= 5, 20_000, "the router to acknowledge deliveries");
         await sleep(randomInt(0, 300));
-        await router.kill();
+        await router.crash();
         t.fault();
         await sending;
         const restarted = await start();
         t.defer(async () => {
-          await restarted.kill();
+          await restarted.crash();
         });
         const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
           counts: { queued: number };

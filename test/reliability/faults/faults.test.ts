@@ -8,7 +8,7 @@
  * is registered here for the same reason: it spends 30–60 s waiting.
  */
 import { afterAll, vi } from "vitest";
-import { killAllExecutors } from "../../helpers/rel-process.js";
+import { stopAllExecutors } from "../../helpers/executor-process.js";
 import { flushTotals } from "../../helpers/rel-totals.js";
 import { describeDeadlines } from "./deadlines.js";
 import { describeDurability } from "./durability.js";
@@ -22,7 +22,7 @@ import { describeSlowClient } from "../slow-client.js";
 vi.setConfig({ maxConcurrency: Number(process.env["RELIABILITY_CONCURRENCY"] ?? 10) });
 
 afterAll(async () => {
-  await killAllExecutors();
+  await stopAllExecutors();
   flushTotals(import.meta.url);
 });
 

@@ -14,7 +14,7 @@ import {
   expectServed,
   jobKeyOf,
 } from "../../helpers/rel-expect.js";
-import { startBlackHole } from "../../helpers/rel-github-proxy.js";
+import { startBlackHole } from "../../helpers/e2e-github-proxy.js";
 import { scenario } from "../../helpers/rel-totals.js";
 import { waitFor } from "../../helpers/rel-world.js";
 

@@ -16,7 +16,7 @@ const JOB_COMPLETE = /^\/_sim\/runners\/\d+\/jobs\/\d+\/complete$/;
 
 /** SIGKILL, then start again with the same config and state; waits for the recovery line. */
 async function killAndRestart(world: RelWorld, tally: Tally): Promise<Record<string, unknown>> {
-  await world.executor.kill();
+  await world.executor.crash();
   tally.fault();
   const restarted = await world.restartExecutor();
   return restarted.waitForLog((line) => line.msg === "recovered state from the previous run", 20_000);
@@ -170,7 +170,7 @@ export function describeRestartFaults(): void {
           30_000,
           "two VMs to boot",
         );
-        await world.executor.kill();
+        await world.executor.crash();
         // A power cut: the VMs die with everything their guests were running.
         // Two faults, whatever the number of VMs it caught: the executor killed, the power cut.
         expect(killSimulatedVms(world.sim.tartHome)).toBeGreaterThan(0);

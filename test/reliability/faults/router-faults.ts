@@ -9,7 +9,7 @@ import { describe, expect } from "vitest";
 import { stringify } from "yaml";
 import { freePort } from "../../../src/sim/world/free-port.js";
 import { expectCleanEnd, expectServed } from "../../helpers/rel-expect.js";
-import { startExecutorProcess, type ExecutorProcess } from "../../helpers/rel-process.js";
+import { startExecutorProcess, type ExecutorProcess } from "../../helpers/executor-process.js";
 import type { Tally } from "../../helpers/rel-totals.js";
 import { scenario } from "../../helpers/rel-totals.js";
 import { holdPort, waitFor, type RelWorld } from "../../helpers/rel-world.js";
@@ -61,10 +61,15 @@ async function routedWorld(t: Tally, sim: Parameters<Tally["world"]>[0] = {}): P
   const startRouter = async (): Promise<ExecutorProcess> => {
     await portHold?.release();
     portHold = null;
-    router = await startExecutorProcess({ configPath, env: { HOME: world.sim.root }, daemon: "tart-router" });
+    router = await startExecutorProcess({
+      configPath,
+      env: { HOME: world.sim.root },
+      daemon: "tart-router",
+      startTimeoutMs: 30_000,
+    });
     const started = router;
     t.defer(async () => {
-      await started.kill();
+      await started.crash();
     });
     return router;
   };
@@ -104,7 +109,7 @@ export function describeRouterFaults(): void {
         const job = world.queue();
         // mini-1 (priority 0) took the job and is cloning its VM.
         await world.waitForPhase("cloning");
-        await world.executorAt(0).kill();
+        await world.executorAt(0).crash();
         t.fault();
         const view = await expectServed(world, t, job, 60_000, /^tart-executor-mini-2-/);
         expect(view.runner?.name).toMatch(/^tart-executor-mini-2-/);
@@ -150,7 +155,7 @@ export function describeRouterFaults(): void {
           20_000,
           "the router to acknowledge the job",
         );
-        await router().kill();
+        await router().crash();
         t.fault();
         // Queued while the router is down: GitHub records a failed delivery and does not retry.
         const whileDown = world.queue();

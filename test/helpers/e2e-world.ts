@@ -1,11 +1,13 @@
 /**
- * End-to-end helpers on top of startSimWorld: the simulated Mac's tart invocation log, direct
- * `tart` calls that stay out of the executor's view of that log, config files, the real executor
- * process, signed webhook posts, leftovers checks and a bounded polling wait.
+ * The one test world, on top of startSimWorld, for the end-to-end and reliability suites: the
+ * simulated Mac's tart invocation log, direct `tart` calls that stay out of the executor's view
+ * of that log, config files, the real executor processes, signed webhook posts, leftovers checks,
+ * held ports and a bounded polling wait. close() leaves no process or file behind.
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, type TestContext } from "vitest";
 import { signWebhookBody } from "../../src/github/webhook-signature.js";
@@ -46,6 +48,8 @@ export interface TartCommand {
   /** null while it runs. */
   readonly endMs: number | null;
   readonly exitCode: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signal: string | null;
   /** Whether the test itself ran it (not the executor). */
   readonly byTest: boolean;
 }
@@ -81,6 +85,11 @@ export interface E2eWorld extends SimWorld {
     overrides?: Record<string, unknown>,
     options?: Omit<StartExecutorOptions, "configPath">,
   ): Promise<ExecutorProcess>;
+  /** Starts the real executor process with a config file written already (HOME = the world's root). */
+  startExecutorFrom(
+    configPath: string,
+    options?: Omit<StartExecutorOptions, "configPath">,
+  ): Promise<ExecutorProcess>;
   /** Queues a job in `acme/app` at the fake GitHub (which sends its webhook). */
   queue(labels: readonly string[], options?: Partial<EnqueueJobOptions>): JobHandle;
   /** Every file under `dir` (recursively), for secret scans. */
@@ -99,7 +108,13 @@ export async function startE2eWorld(options: SimWorldOptions = {}): Promise<E2eW
     return readFileSync(file, "utf8")
       .split("\n")
       .filter((line) => line.trim() !== "")
-      .map((line) => JSON.parse(line) as InvocationLine);
+      .flatMap((line) => {
+        try {
+          return [JSON.parse(line) as InvocationLine];
+        } catch {
+          return []; // a line being written right now
+        }
+      });
   };
   const testTartEnv = (): Record<string, string> => ({
     PATH: process.env["PATH"] ?? "/usr/bin:/bin",
@@ -109,6 +124,18 @@ export async function startE2eWorld(options: SimWorldOptions = {}): Promise<E2eW
   });
   const tart = (args: readonly string[]) => runProcess(simTartExecutable, args, testTartEnv());
   const config = (overrides: Record<string, unknown> = {}): string => world.writeExecutorConfig(0, overrides);
+  const startExecutorFrom = async (
+    configPath: string,
+    startOptions: Omit<StartExecutorOptions, "configPath"> = {},
+  ): Promise<ExecutorProcess> => {
+    const executor = await startExecutorProcess({
+      ...startOptions,
+      configPath,
+      env: { HOME: world.root, ...startOptions.env },
+    });
+    executors.push(executor);
+    return executor;
+  };
   return {
     ...world,
     stateDir,
@@ -130,20 +157,19 @@ export async function startE2eWorld(options: SimWorldOptions = {}): Promise<E2eW
       closeSync(log);
     },
     async localVms() {
-      const result = await tart(["list", "--source", "local", "--format", "json"]);
-      if (result.code !== 0) throw new Error(`tart list failed: ${result.stderr}`);
-      return JSON.parse(result.stdout.trim() || "[]") as LocalVm[];
+      // Like the real tart, `tart list` fails when a VM is deleted while it reads that VM's files
+      // (the executor may be deleting one right now): ask again.
+      for (let attempt = 1; ; attempt += 1) {
+        const result = await tart(["list", "--source", "local", "--format", "json"]);
+        if (result.code === 0) return JSON.parse(result.stdout.trim() || "[]") as LocalVm[];
+        if (attempt >= 5 || !/no such file/i.test(result.stderr))
+          throw new Error(`tart list failed: ${result.stderr}`);
+        await sleep(100);
+      }
     },
     config,
-    async startExecutor(overrides = {}, startOptions = {}) {
-      const executor = await startExecutorProcess({
-        ...startOptions,
-        configPath: config(overrides),
-        env: { HOME: world.root, ...startOptions.env },
-      });
-      executors.push(executor);
-      return executor;
-    },
+    startExecutor: (overrides = {}, startOptions = {}) => startExecutorFrom(config(overrides), startOptions),
+    startExecutorFrom,
     queue: (labels, jobOptions = {}) =>
       world.github.dispatcher.enqueueJob({ repo: REPO, labels, durationMs: 300, ...jobOptions }),
     filesUnder,
@@ -160,6 +186,9 @@ export async function startE2eWorld(options: SimWorldOptions = {}): Promise<E2eW
     async close() {
       await Promise.all(executors.map((executor) => executor.stop("SIGKILL", 5_000)));
       await world.close();
+      // world.close() SIGKILLs the VMs' `tart run` processes, which leaves the processes their
+      // guests started (runner, log followers) behind: end those too.
+      await killGuestProcesses(world.tartHome);
       // A guest process powered off a moment ago may still write its last line; remove what it made.
       for (let check = 0; check < 3; check += 1) {
         await sleep(200);
@@ -232,6 +261,7 @@ export function mergeInvocations(lines: readonly InvocationLine[]): TartCommand[
       startMs: Date.parse(line.startedAt),
       endMs: line.endedAt === null ? (previous?.endMs ?? null) : Date.parse(line.endedAt),
       exitCode: line.endedAt === null ? (previous?.exitCode ?? null) : line.exitCode,
+      signal: line.endedAt === null ? (previous?.signal ?? null) : (line.signal ?? null),
       byTest: line.env[TEST_CALLER_ENV] !== undefined,
     };
     byKey.set(key, command);
@@ -320,6 +350,72 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface PortHold {
+  release(): Promise<void>;
+}
+
+/** Binds 127.0.0.1:`port` until released; null when it is taken already. */
+export function holdPort(port: number): Promise<PortHold | null> {
+  return new Promise((resolve) => {
+    // Connections are cut at once, as when nothing listens (a delivery fails fast, not by timeout).
+    const server = createServer((socket) => socket.destroy());
+    server.once("error", () => resolve(null));
+    server.listen(port, "127.0.0.1", () =>
+      resolve({ release: () => new Promise<void>((done) => server.close(() => done())) }),
+    );
+  });
+}
+
+/**
+ * SIGKILLs every process a simulated guest of this TART_HOME started (their environment names the
+ * VM's directory), rescanning until none is left (bounded). Linux /proc only; elsewhere a no-op.
+ */
+export async function killGuestProcesses(tartHome: string): Promise<number> {
+  if (!existsSync("/proc")) return 0;
+  const needle = Buffer.from(`TART_SIM_VM_DIR=${path.join(tartHome, "vms")}/`);
+  let killed = 0;
+  for (let round = 0; round < 20; round += 1) {
+    const pids = readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+      .filter((name) => {
+        try {
+          return readFileSync(`/proc/${name}/environ`).includes(needle);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+    if (pids.length === 0) return killed;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, "SIGKILL");
+        killed += 1;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await sleep(20);
+  }
+  return killed;
+}
+
+/** `patch` merged into `base`: plain objects key by key, everything else replaced. */
+export function deepMerge(
+  base: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const current = result[key];
+    result[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return result;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 export interface SendOptions {
   /** Signs with this secret; `null` sends no signature header. */

@@ -1,34 +1,32 @@
 /**
- * The reliability suite's world: a simulated Mac and fake GitHub (startSimWorld), optionally a
- * proxy in front of the fake GitHub, the real `tart-executor` process with short deadlines, and
- * the checks every fault scenario ends with — served or cleanly given up, then zero VMs and zero
- * runner registrations.
+ * The reliability suite's view of the one test world (e2e-world.ts): the suite's short deadlines,
+ * optionally the GitHub proxy in front of the fake GitHub, executors by index (restarted with the
+ * same config and state), the ledger journal, and the checks every fault scenario ends with —
+ * served or cleanly given up, then zero VMs and zero runner registrations.
  */
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { EnqueueJobOptions, JobHandle } from "../../src/sim/github/dispatcher.js";
 import type { JobView } from "../../src/sim/github/job-view.js";
 import type { SimConfig } from "../../src/sim/sim-config.js";
+import { IMAGE_WITH_RUNNER, type SimWorldOptions } from "../../src/sim/world/sim-world.js";
 import {
-  IMAGE_WITH_RUNNER,
-  SIM_ORG,
-  simTartExecutable,
-  startSimWorld,
-  type SimWorld,
-  type SimWorldOptions,
-} from "../../src/sim/world/sim-world.js";
+  deepMerge,
+  holdPort,
+  REPO,
+  sleep,
+  startE2eWorld,
+  waitFor,
+  type E2eWorld,
+  type InvocationLine,
+  type PortHold,
+  type TartCommand,
+} from "./e2e-world.js";
 import { startGitHubProxy, type GitHubProxy } from "./e2e-github-proxy.js";
-import { startExecutorProcess, type ExecutorProcess, type LogLine } from "./executor-process.js";
+import type { ExecutorProcess, LogLine } from "./executor-process.js";
 
-export { IMAGE_WITH_RUNNER, IMAGE_WITHOUT_RUNNER } from "../../src/sim/world/sim-world.js";
-
-export const REPO = `${SIM_ORG}/app`;
 /** runs-on labels of a job this executor serves. */
 export const MATCHING = ["tartelet", IMAGE_WITH_RUNNER] as const;
-/** Marks tart invocations made by the test itself. */
-const TEST_CALLER_ENV = "TART_REL_CALLER";
 
 /**
  * The executor settings of the suite: short deadlines so a scenario ends in seconds, two attempts
@@ -50,26 +48,6 @@ export const RELIABILITY_CONFIG = {
   retries: { maxAttempts: 2, backoffSeconds: 0.2 },
 } as const;
 
-export interface InvocationLine {
-  readonly argv: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-  readonly exitCode: number | null;
-  readonly signal?: string;
-}
-
-export interface TartCommand {
-  readonly argv: readonly string[];
-  readonly pid: number;
-  readonly startMs: number;
-  readonly endMs: number | null;
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly byTest: boolean;
-}
-
 export interface RelWorldOptions extends SimWorldOptions {
   /** Put a proxy between the executor and the fake GitHub. */
   readonly proxy?: boolean;
@@ -81,7 +59,7 @@ export interface CleanEnd {
 }
 
 export interface RelWorld {
-  readonly sim: SimWorld;
+  readonly sim: E2eWorld;
   readonly proxy: GitHubProxy | null;
   /** The executor started last (throws before the first start). */
   readonly executor: ExecutorProcess;
@@ -127,7 +105,7 @@ export interface RelWorld {
 }
 
 export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelWorld> {
-  const sim = await startSimWorld(options);
+  const sim = await startE2eWorld(options);
   // The executors' ports were free when the world chose them; keep them taken until each
   // executor starts, so that nothing else (other worlds, other test runs) binds them meanwhile.
   const held = new Map<number, PortHold>();
@@ -139,27 +117,6 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
   const executors: ExecutorProcess[] = [];
   const configPaths = new Map<number, string>();
   const byIndex = new Map<number, ExecutorProcess>();
-  const testTartEnv = (): Record<string, string> => ({
-    PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-    HOME: sim.root,
-    TART_HOME: sim.tartHome,
-    [TEST_CALLER_ENV]: "1",
-  });
-  const tart = (args: readonly string[]) => runProcess(simTartExecutable, args, testTartEnv());
-  const invocations = (): InvocationLine[] => {
-    const file = path.join(sim.simDir, "invocations.jsonl");
-    if (!existsSync(file)) return [];
-    return readFileSync(file, "utf8")
-      .split("\n")
-      .filter((line) => line.trim() !== "")
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as InvocationLine];
-        } catch {
-          return []; // a line being written right now
-        }
-      });
-  };
   const start = async (index = 0): Promise<ExecutorProcess> => {
     const configPath = configPaths.get(index);
     if (configPath === undefined) throw new Error(`no config written yet for executor ${index}`);
@@ -168,11 +125,7 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
       await held.get(port)?.release();
       held.delete(port);
     }
-    const executor = await startExecutorProcess({
-      configPath,
-      env: { HOME: sim.root },
-      startTimeoutMs: 30_000,
-    });
+    const executor = await sim.startExecutorFrom(configPath, { startTimeoutMs: 30_000 });
     executors.push(executor);
     byIndex.set(index, executor);
     return executor;
@@ -182,18 +135,7 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
     if (executor === undefined) throw new Error("no executor started");
     return executor;
   };
-  const vmNames = async (): Promise<string[]> => {
-    // Like the real tart, `tart list` fails when a VM is deleted while it reads that VM's files
-    // (the executor may be deleting one right now): ask again.
-    for (let attempt = 1; ; attempt += 1) {
-      const result = await tart(["list", "--source", "local", "--format", "json"]);
-      if (result.code === 0)
-        return (JSON.parse(result.stdout.trim() || "[]") as Array<{ Name: string }>).map((vm) => vm.Name);
-      if (attempt >= 5 || !/no such file/i.test(result.stderr))
-        throw new Error(`tart list failed: ${result.stderr}`);
-      await sleep(100);
-    }
-  };
+  const vmNames = async (): Promise<string[]> => (await sim.localVms()).map((vm) => vm.Name);
   const runnerNames = (): string[] => sim.github.runners().map((runner) => runner.name);
   const world: RelWorld = {
     sim,
@@ -221,7 +163,7 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
       sim.github.dispatcher.enqueueJob({ repo: REPO, labels, durationMs: 300, ...jobOptions }),
     setSimFaults: (faults) => sim.updateSim({ faults }),
     journal() {
-      const file = path.join(sim.root, "executor-1", "ledger", "ledger.journal.jsonl");
+      const file = path.join(sim.stateDir, "ledger", "ledger.journal.jsonl");
       if (!existsSync(file)) return [];
       return readFileSync(file, "utf8")
         .split("\n")
@@ -251,17 +193,10 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
       const file = path.join(sim.simDir, "faults-used.json");
       return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, number>) : {};
     },
-    invocations,
-    commands: () => mergeInvocations(invocations()).filter((command) => !command.byTest),
-    tart,
-    tartRunDetached(name) {
-      const child = spawn(simTartExecutable, ["run", name, "--no-graphics"], {
-        env: testTartEnv(),
-        detached: true,
-        stdio: "ignore",
-      });
-      child.unref();
-    },
+    invocations: () => sim.invocationLines(),
+    commands: () => sim.commands(),
+    tart: (args) => sim.tart(args),
+    tartRunDetached: (name) => sim.tartRunDetached(name),
     vmNames,
     runnerNames,
     async cleanEnd(timeoutMs = 30_000) {
@@ -286,64 +221,11 @@ export async function startRelWorld(options: RelWorldOptions = {}): Promise<RelW
       ),
     async close() {
       for (const hold of held.values()) await hold.release();
-      await Promise.all(executors.map((executor) => executor.stop("SIGKILL", 5_000)));
       await proxy?.close();
       await sim.close();
-      // sim.close() SIGKILLs the VMs' `tart run` processes, which leaves the processes their
-      // guests started (runner, log followers) behind: end those too.
-      await killGuestProcesses(sim.tartHome);
     },
   };
   return world;
-}
-
-export interface PortHold {
-  release(): Promise<void>;
-}
-
-/** Binds 127.0.0.1:`port` until released; null when it is taken already. */
-export function holdPort(port: number): Promise<PortHold | null> {
-  return new Promise((resolve) => {
-    // Connections are cut at once, as when nothing listens (a delivery fails fast, not by timeout).
-    const server = createServer((socket) => socket.destroy());
-    server.once("error", () => resolve(null));
-    server.listen(port, "127.0.0.1", () =>
-      resolve({ release: () => new Promise<void>((done) => server.close(() => done())) }),
-    );
-  });
-}
-
-/**
- * SIGKILLs every process a simulated guest of this TART_HOME started (their environment names the
- * VM's directory), rescanning until none is left (bounded). Linux /proc only; elsewhere a no-op.
- */
-export async function killGuestProcesses(tartHome: string): Promise<number> {
-  if (!existsSync("/proc")) return 0;
-  const needle = Buffer.from(`TART_SIM_VM_DIR=${path.join(tartHome, "vms")}/`);
-  let killed = 0;
-  for (let round = 0; round < 20; round += 1) {
-    const pids = readdirSync("/proc")
-      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-      .filter((name) => {
-        try {
-          return readFileSync(`/proc/${name}/environ`).includes(needle);
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-    if (pids.length === 0) return killed;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed += 1;
-      } catch {
-        // gone meanwhile
-      }
-    }
-    await sleep(20);
-  }
-  return killed;
 }
 
 /** Whether a log line is the executor's give-up line for `job`. */
@@ -360,92 +242,4 @@ export function metricValue(text: string, name: string, labels: Record<string, s
     if (ok) return Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return null;
-}
-
-export function mergeInvocations(lines: readonly InvocationLine[]): TartCommand[] {
-  const byKey = new Map<string, TartCommand>();
-  for (const line of lines) {
-    const key = `${line.pid}@${line.startedAt}`;
-    const previous = byKey.get(key);
-    byKey.set(key, {
-      argv: line.argv,
-      pid: line.pid,
-      startMs: Date.parse(line.startedAt),
-      endMs: line.endedAt === null ? (previous?.endMs ?? null) : Date.parse(line.endedAt),
-      exitCode: line.endedAt === null ? (previous?.exitCode ?? null) : line.exitCode,
-      signal: line.endedAt === null ? (previous?.signal ?? null) : (line.signal ?? null),
-      byTest: line.env[TEST_CALLER_ENV] !== undefined,
-    });
-  }
-  return [...byKey.values()].sort((a, b) => a.startMs - b.startMs);
-}
-
-/** Names of the VMs the executor cloned, in order. */
-export function clonedVms(commands: readonly TartCommand[]): string[] {
-  return commands.filter((command) => command.argv[0] === "clone").map((command) => command.argv[2] ?? "");
-}
-
-/** Polls `probe` every 50 ms until it returns a truthy value; rejects after `timeoutMs`. */
-export async function waitFor<T>(
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs: number,
-  what = "a condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError === undefined ? "" : `: ${String(lastError)}`}`,
-      );
-    await sleep(50);
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function deepMerge(
-  base: Record<string, unknown>,
-  patch: Record<string, unknown>,
-): Record<string, unknown> {
-  const result: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    const current = result[key];
-    result[key] = isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
-  }
-  return result;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function runProcess(
-  command: string,
-  args: readonly string[],
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.once("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
 }

@@ -21,7 +21,8 @@ import { measureLoopStalls } from "../helpers/rel-loop-stalls.js";
 import { startInProcessExecutor, type VmRequest } from "../helpers/rel-inprocess.js";
 import { deliveryHeaders, workflowJobPayload, type JobAction } from "../helpers/rel-payloads.js";
 import { flushTotals, scenario } from "../helpers/rel-totals.js";
-import { MATCHING, sleep, waitFor } from "../helpers/rel-world.js";
+import { sleep, waitFor } from "../helpers/e2e-world.js";
+import { MATCHING } from "../helpers/rel-world.js";
 
 const FULL = process.env["RELIABILITY_FULL"] === "1";
 const DELIVERIES = Number(process.env["RELIABILITY_FLOOD"] ?? (FULL ? 10_000 : 2_000));

@@ -26,7 +26,8 @@ import { startInProcessExecutor } from "../helpers/rel-inprocess.js";
 import { deliveryHeaders, WORKFLOW_JOB_EXAMPLES, workflowJobPayload } from "../helpers/rel-payloads.js";
 import { stopAllExecutors } from "../helpers/executor-process.js";
 import { flushTotals, scenario } from "../helpers/rel-totals.js";
-import { MATCHING, sleep } from "../helpers/rel-world.js";
+import { sleep } from "../helpers/e2e-world.js";
+import { MATCHING } from "../helpers/rel-world.js";
 
 const FULL = process.env["RELIABILITY_FULL"] === "1";
 const RUNS = Number(process.env["RELIABILITY_FUZZ_RUNS"] ?? (FULL ? 10_000 : 1_000));

@@ -6,7 +6,7 @@
 import { describe, expect } from "vitest";
 import { expectCleanEnd, expectServed } from "../../helpers/rel-expect.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { waitFor } from "../../helpers/rel-world.js";
+import { waitFor } from "../../helpers/e2e-world.js";
 
 const JOB_POLL = /^\/_sim\/runners\/\d+\/sessions\/[^/]+\/job$/;
 

@@ -19,7 +19,7 @@ import { freePort } from "../../../src/sim/world/free-port.js";
 import { deliveryHeaders, workflowJobPayload } from "../../helpers/rel-payloads.js";
 import { PACKAGE_ROOT, startExecutorProcess } from "../../helpers/executor-process.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { sleep, waitFor } from "../../helpers/rel-world.js";
+import { sleep, waitFor } from "../../helpers/e2e-world.js";
 
 const FULL = process.env["RELIABILITY_FULL"] === "1";
 const KILLS = FULL ? 60 : 12;

@@ -10,7 +10,8 @@ import { systemClock } from "../../../src/clock.js";
 import { GitHubClient } from "../../../src/github/github-client.js";
 import { expectCleanEnd, expectServed } from "../../helpers/rel-expect.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { waitFor, type RelWorld } from "../../helpers/rel-world.js";
+import { waitFor } from "../../helpers/e2e-world.js";
+import { type RelWorld } from "../../helpers/rel-world.js";
 
 const JIT = /^\/orgs\/acme\/actions\/runners\/generate-jitconfig$/;
 const ACCESS_TOKENS = /^\/app\/installations\/\d+\/access_tokens$/;

@@ -16,7 +16,7 @@ import {
 } from "../../helpers/rel-expect.js";
 import { startBlackHole } from "../../helpers/e2e-github-proxy.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { waitFor } from "../../helpers/rel-world.js";
+import { waitFor } from "../../helpers/e2e-world.js";
 
 /** Registers the scenarios (run by faults.test.ts). */
 export function describeGuestFaults(): void {

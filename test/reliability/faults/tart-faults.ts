@@ -6,7 +6,7 @@
 import { describe, expect } from "vitest";
 import { attempts, vmStory, expectCleanEnd, expectGivenUp, expectServed } from "../../helpers/rel-expect.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { IMAGE_WITH_RUNNER, sleep, waitFor } from "../../helpers/rel-world.js";
+import { IMAGE_WITH_RUNNER, sleep, waitFor } from "../../helpers/e2e-world.js";
 
 /** Registers the scenarios (run by faults.test.ts). */
 export function describeTartFaults(): void {

@@ -7,7 +7,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, type TestContext } from "vitest";
 import { signWebhookBody } from "../../src/github/webhook-signature.js";
@@ -20,6 +19,7 @@ import {
   type SimWorldOptions,
 } from "../../src/sim/world/sim-world.js";
 import { startExecutorProcess, type ExecutorProcess, type StartExecutorOptions } from "./executor-process.js";
+import { killGuestProcesses } from "./kill-guest-processes.js";
 
 export { IMAGE_WITH_RUNNER, IMAGE_WITHOUT_RUNNER, SIM_ORG } from "../../src/sim/world/sim-world.js";
 
@@ -350,55 +350,6 @@ export async function waitFor<T>(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-export interface PortHold {
-  release(): Promise<void>;
-}
-
-/** Binds 127.0.0.1:`port` until released; null when it is taken already. */
-export function holdPort(port: number): Promise<PortHold | null> {
-  return new Promise((resolve) => {
-    // Connections are cut at once, as when nothing listens (a delivery fails fast, not by timeout).
-    const server = createServer((socket) => socket.destroy());
-    server.once("error", () => resolve(null));
-    server.listen(port, "127.0.0.1", () =>
-      resolve({ release: () => new Promise<void>((done) => server.close(() => done())) }),
-    );
-  });
-}
-
-/**
- * SIGKILLs every process a simulated guest of this TART_HOME started (their environment names the
- * VM's directory), rescanning until none is left (bounded). Linux /proc only; elsewhere a no-op.
- */
-export async function killGuestProcesses(tartHome: string): Promise<number> {
-  if (!existsSync("/proc")) return 0;
-  const needle = Buffer.from(`TART_SIM_VM_DIR=${path.join(tartHome, "vms")}/`);
-  let killed = 0;
-  for (let round = 0; round < 20; round += 1) {
-    const pids = readdirSync("/proc")
-      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-      .filter((name) => {
-        try {
-          return readFileSync(`/proc/${name}/environ`).includes(needle);
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-    if (pids.length === 0) return killed;
-    for (const pid of pids) {
-      try {
-        process.kill(pid, "SIGKILL");
-        killed += 1;
-      } catch {
-        // gone meanwhile
-      }
-    }
-    await sleep(20);
-  }
-  return killed;
-}
 
 /** `patch` merged into `base`: plain objects key by key, everything else replaced. */
 export function deepMerge(

@@ -4,6 +4,10 @@
  * and a real LedgerStore in a temp directory — but with a `runVm` supplied by the test instead
  * of tart and GitHub. For hostile-input fuzzing (a recording runVm that holds every VM) and the
  * flood (a fast synthetic VM lifecycle).
+ *
+ * Not yet startExecutorDaemon itself: its options take a config, a tart executable and a GitHub
+ * App key, and have no way to pass the VM lifecycle (runVm, removeOrphanVm), a live reconcile
+ * policy or the reconcile interval, nor does the daemon hand back its server for `inject`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

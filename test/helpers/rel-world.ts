@@ -12,17 +12,16 @@ import type { SimConfig } from "../../src/sim/sim-config.js";
 import { IMAGE_WITH_RUNNER, type SimWorldOptions } from "../../src/sim/world/sim-world.js";
 import {
   deepMerge,
-  holdPort,
   REPO,
   sleep,
   startE2eWorld,
   waitFor,
   type E2eWorld,
   type InvocationLine,
-  type PortHold,
   type TartCommand,
 } from "./e2e-world.js";
 import { startGitHubProxy, type GitHubProxy } from "./e2e-github-proxy.js";
+import { holdPort, type PortHold } from "./hold-port.js";
 import type { ExecutorProcess, LogLine } from "./executor-process.js";
 
 /** runs-on labels of a job this executor serves. */

@@ -27,14 +27,14 @@ import {
   stopAllExecutors,
   type ExecutorProcess,
 } from "../../helpers/executor-process.js";
-import { startRouterProcess, writeRouterConfig, type RouterProcess } from "./support/router-process.js";
+import { writeRouterConfig } from "./support/router-config.js";
 
 const ROUTER_TOKEN = "fleet-router-token-0123456789";
 const SLOTS = [1, 2, 1] as const; // mini-1, mini-2, mini-3
 const TOTAL_SLOTS = SLOTS.reduce((a, b) => a + b, 0);
 
 let world: E2eWorld | undefined;
-let router: RouterProcess | undefined;
+let router: ExecutorProcess | undefined;
 const executors: (ExecutorProcess | undefined)[] = [undefined, undefined, undefined];
 const configPaths: string[] = [];
 
@@ -140,7 +140,7 @@ function diagnostics(): string {
   const parts = executors.map(
     (e, i) => `--- mini-${i + 1} (pid ${e?.pid ?? "-"}):\n${(e?.stdoutLines ?? []).slice(-25).join("\n")}`,
   );
-  parts.push(`--- router:\n${(router?.lines ?? []).slice(-40).join("\n")}`);
+  parts.push(`--- router:\n${router?.tail(40) ?? ""}`);
   if (world !== undefined) parts.push(world.diagnostics().split("tart commands:")[1]?.slice(-4000) ?? "");
   return parts.join("\n");
 }
@@ -184,7 +184,12 @@ describe("tart-router in front of three tart-executor processes", () => {
         priority: index,
       })),
     });
-    router = await startRouterProcess(routerConfig, current.root);
+    router = await startExecutorProcess({
+      configPath: routerConfig,
+      env: { HOME: current.root },
+      daemon: "tart-router",
+      startTimeoutMs: 15_000,
+    });
     await waitFor(
       () => ["mini-1", "mini-2", "mini-3"].every((host) => routerSaysUp(host, 0)),
       10_000,
@@ -193,7 +198,7 @@ describe("tart-router in front of three tart-executor processes", () => {
   }, 45_000);
 
   afterAll(async () => {
-    await router?.kill();
+    await router?.stop("SIGKILL");
     // Group kills: the executors and the tart commands they have in flight (a `tart delete` that
     // outlived its executor would recreate the world's TART_HOME after it is removed).
     for (const executor of executors) executor?.kill();

@@ -8,7 +8,8 @@ import { describe, expect } from "vitest";
 import { killSimulatedVms } from "../../../src/sim/world/sim-world.js";
 import { attempts, expectCleanEnd, expectServed, vmStory } from "../../helpers/rel-expect.js";
 import { scenario, type Tally } from "../../helpers/rel-totals.js";
-import { killGuestProcesses, sleep, waitFor } from "../../helpers/e2e-world.js";
+import { killGuestProcesses } from "../../helpers/kill-guest-processes.js";
+import { sleep, waitFor } from "../../helpers/e2e-world.js";
 import { type RelWorld } from "../../helpers/rel-world.js";
 
 const SESSIONS = /^\/_sim\/runners\/\d+\/sessions$/;

@@ -12,7 +12,8 @@ import { expectCleanEnd, expectServed } from "../../helpers/rel-expect.js";
 import { startExecutorProcess, type ExecutorProcess } from "../../helpers/executor-process.js";
 import type { Tally } from "../../helpers/rel-totals.js";
 import { scenario } from "../../helpers/rel-totals.js";
-import { holdPort, waitFor } from "../../helpers/e2e-world.js";
+import { holdPort } from "../../helpers/hold-port.js";
+import { waitFor } from "../../helpers/e2e-world.js";
 import { type RelWorld } from "../../helpers/rel-world.js";
 
 const TOKEN = "router-executor-token";

@@ -40,6 +40,7 @@ import { sweep } from "../executor/sweeper.js";
 import { teardownVm } from "../executor/vm-teardown.js";
 import { runVmLifecycle } from "../executor/vm-lifecycle.js";
 import { hostCapacity, reconcilePolicy, vmSettings } from "./executor-settings.js";
+import { warmPoolPolicy } from "../executor/warm-pool-config.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
 
@@ -154,6 +155,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     log,
     policy,
     capacity,
+    warm: warmPoolPolicy(config),
     runVm: (request) =>
       runVmLifecycle(request, {
         tart,

@@ -120,7 +120,16 @@ export function gaugesFromStatus(status: ExecutorStatus): ExecutorGauges {
     cpuUsed: status.cpuUsed,
     totalMemory: status.totalMemory,
     memoryUsed: status.memoryUsed,
+    ...warmLabels(status),
   };
+}
+
+/** Labels of the idle warm VMs that no queued job counts on, for the router's preference. */
+function warmLabels(status: ExecutorStatus): { warmLabels?: string[][] } {
+  const labels = (status.warmVms ?? [])
+    .filter((vm) => vm.free && vm.phase === "idle")
+    .map((vm) => [...vm.labels]);
+  return labels.length === 0 ? {} : { warmLabels: labels };
 }
 
 /** The capacity part of the status, as the router protocol carries it. */

@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { admits, executorStatus } from "../../../src/executor/executor-status.js";
+import { admits, capacitySummary, executorStatus } from "../../../src/executor/executor-status.js";
 import { warmPoolKey } from "../../../src/executor/reconcile/warm-pool.js";
 import type { Ledger, LedgerEvent, VmSpec } from "../../../src/executor/model.js";
 import { applyEvent } from "../../../src/executor/ledger.js";
@@ -52,6 +52,7 @@ describe("warm VMs in the executor's status", () => {
       },
     ]);
     expect(answer.freeSlots).toBe(1);
+    expect(capacitySummary(answer).warmLabels).toEqual([WARM_SPEC.labels]);
     // Even a job the warm VM cannot serve fits: the warm VM gives up its slot and CPUs.
     expect(
       admits(answer, ledger, observed(9, "queued", { spec: spec(["tartelet", "other"], { cpu: 4 }) })),
@@ -68,6 +69,7 @@ describe("warm VMs in the executor's status", () => {
     const answer = status(ledger);
     expect(answer.warmVms?.[0]?.free).toBe(false);
     expect(answer.freeSlots).toBe(0);
+    expect(capacitySummary(answer).warmLabels).toBeUndefined();
   });
 });
 

@@ -120,7 +120,6 @@ export function gaugesFromStatus(status: ExecutorStatus): ExecutorGauges {
     cpuUsed: status.cpuUsed,
     totalMemory: status.totalMemory,
     memoryUsed: status.memoryUsed,
-    ...warmLabels(status),
   };
 }
 
@@ -144,6 +143,7 @@ export function capacitySummary(status: ExecutorStatus): CapacitySummary {
     cpuUsed: status.cpuUsed,
     totalMemory: status.totalMemory,
     memoryUsed: status.memoryUsed,
+    ...warmLabels(status),
   };
 }
 

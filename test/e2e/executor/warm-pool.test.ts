@@ -19,7 +19,8 @@ import {
 } from "../../helpers/e2e-world.js";
 import type { ExecutorProcess } from "../../helpers/executor-process.js";
 
-vi.setConfig({ maxConcurrency: 2, testTimeout: 120_000, hookTimeout: 120_000 });
+// One world at a time: each boots VMs with real SSH, and a loaded 2-core host stretches them.
+vi.setConfig({ maxConcurrency: 1, testTimeout: 120_000, hookTimeout: 120_000 });
 
 const LABELS = ["tartelet", IMAGE_WITH_RUNNER];
 const WARM = { pools: [{ image: IMAGE_WITH_RUNNER, count: 1 }] };
@@ -115,7 +116,8 @@ describe.concurrent("warm pool", () => {
     first.kill();
     await first.exited;
 
-    const second = await world.startExecutor({ warmPool: WARM });
+    // Recovery asks GitHub and tart before listening, which a loaded host stretches.
+    const second = await world.startExecutor({ warmPool: WARM }, { startTimeoutMs: 60_000 });
     const recovery = await second.waitForLog((line) => line.msg === "recovered state from the previous run");
     expect(recovery["adopted"], JSON.stringify(recovery)).toEqual([warm]);
     expect(recovery["vmsDeleted"]).toBe(0);

@@ -15,6 +15,7 @@ import { tartEnvironment } from "../tart/tart-environment.js";
 import { connectGuest } from "../guest/ssh-guest.js";
 import { createExecutorMetrics, type ExecutorMetrics } from "../observability/executor-metrics.js";
 import { countJobOutcomes } from "../observability/count-job-outcomes.js";
+import { createWarmMetrics } from "../observability/warm-metrics.js";
 import { rememberSecret } from "../observability/remember-secret.js";
 import type { SecretRegistry } from "../observability/secret-registry.js";
 import { Tart } from "../tart/tart.js";
@@ -40,6 +41,7 @@ import { sweep } from "../executor/sweeper.js";
 import { teardownVm } from "../executor/vm-teardown.js";
 import { runVmLifecycle } from "../executor/vm-lifecycle.js";
 import { hostCapacity, reconcilePolicy, vmSettings } from "./executor-settings.js";
+import { warmPoolPolicy } from "../executor/warm-pool-config.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
 
@@ -141,8 +143,11 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const timelines = new JobTimelines();
   const lostJobs = new LostJobWatch(log);
   const registration: { mode: "jit" | "token" } = { mode: "jit" };
+  const warm = warmPoolPolicy(config);
+  const warmMetrics = createWarmMetrics(metrics.registry, warm);
   const executor: Executor = new Executor({
     onEvent: (event, ledger) => {
+      warmMetrics.observe(event, ledger);
       lostJobs.observe(event, ledger);
       timelines.apply(event, ledger);
       countJobOutcomes(event, ledger, config.hostname, metrics);
@@ -154,6 +159,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     log,
     policy,
     capacity,
+    warm,
     runVm: (request) =>
       runVmLifecycle(request, {
         tart,

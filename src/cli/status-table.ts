@@ -47,7 +47,8 @@ export function renderExecutorStatus(
           { text: vm.phase, tone: phaseTone(vm.phase) },
           vm.image,
           formatAge(vm.ageSeconds),
-          vm.servingJob ?? vm.forJob,
+          // A warm pool VM waits for any matching job: say so instead of its pool key.
+          vm.servingJob ?? (vm.forJob.startsWith("warm:") ? "warm, waiting for a job" : vm.forJob),
         ]),
         paint,
       ),

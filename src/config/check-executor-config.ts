@@ -4,6 +4,7 @@ import type { RawExecutorConfig } from "./executor-config-schema.js";
 import { EXECUTOR_ENV } from "./executor-defaults.js";
 import { githubApiUrlProblems } from "./github-api-url-check.js";
 import { isImageAllowed } from "./image-pattern.js";
+import { checkWarmPool } from "./check-warm-pool.js";
 
 function checkScope(github: RawExecutorConfig["github"]): ConfigProblem[] {
   if (github.runnerScope === "organization") {
@@ -119,5 +120,10 @@ function checkTart(raw: RawExecutorConfig, env: ConfigEnvironment["env"]): Confi
 
 /** Rules that involve more than one key, or the environment; run after the schema has passed. */
 export function checkExecutorConfig(raw: RawExecutorConfig, deps: ConfigEnvironment): ConfigProblem[] {
-  return [...checkGitHub(raw, deps.env), ...checkBudgets(raw), ...checkTart(raw, deps.env)];
+  return [
+    ...checkGitHub(raw, deps.env),
+    ...checkBudgets(raw),
+    ...checkTart(raw, deps.env),
+    ...checkWarmPool(raw),
+  ];
 }

@@ -6,6 +6,7 @@ import { labelsSchema } from "./labels.js";
 import { memoryMegabytes } from "./memory-megabytes.js";
 import { tartConfigSchema } from "./tart-config-schema.js";
 import { EXECUTOR_DEFAULTS } from "./executor-defaults.js";
+import { warmPoolSchema } from "./warm-pool-schema.js";
 
 export const RUNNER_SCOPES = ["organization", "repo"] as const;
 export type RunnerScope = (typeof RUNNER_SCOPES)[number];
@@ -86,6 +87,7 @@ export const executorConfigSchema = z.strictObject({
   webhook: webhookSchema,
   timeouts: timeoutsSchema.optional(),
   retries: retriesSchema.optional(),
+  warmPool: warmPoolSchema.optional(),
 });
 
 export type RawExecutorConfig = z.output<typeof executorConfigSchema>;

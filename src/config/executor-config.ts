@@ -126,4 +126,21 @@ export interface ExecutorConfig {
   readonly webhook: ExecutorWebhookConfig;
   readonly timeouts: ExecutorTimeouts;
   readonly retries: { readonly maxAttempts: number; readonly backoffMs: number };
+  /** Booted VMs with idle runners kept ready for jobs; no pools means none (the default). */
+  readonly warmPool: WarmPoolConfig;
+}
+
+/** One `warmPool.pools` entry as written (image may be an alias; sizes fall back to tart's defaults). */
+export interface WarmPoolEntry {
+  readonly image: string;
+  readonly cpu?: number;
+  /** Megabytes. */
+  readonly memory?: number;
+  readonly count: number;
+}
+
+export interface WarmPoolConfig {
+  /** A warm VM older than this is replaced by a fresh one when no job needs its slot. */
+  readonly maxAgeMs: number;
+  readonly pools: readonly WarmPoolEntry[];
 }

@@ -13,6 +13,8 @@ export type {
   TartMountConfig,
   TartRegistryConfig,
   TartSshConfig,
+  WarmPoolConfig,
+  WarmPoolEntry,
 } from "./executor-config.js";
 export { EXECUTOR_DEFAULTS, EXECUTOR_ENV } from "./executor-defaults.js";
 export { RUNNER_SCOPES, type RunnerScope } from "./executor-config-schema.js";

@@ -6,6 +6,7 @@ import type { ExecutorConfig, ExecutorGitHubConfig, TartConfig } from "./executo
 import { EXECUTOR_DEFAULTS as D, EXECUTOR_ENV } from "./executor-defaults.js";
 import { defined } from "./defined.js";
 import { expandPath } from "./expand-path.js";
+import { WARM_MAX_AGE_SECONDS } from "./warm-pool-schema.js";
 
 type Paths = { homedir: string; baseDir: string };
 
@@ -146,6 +147,14 @@ export function normalizeExecutorConfig(
     retries: {
       maxAttempts: raw.retries?.maxAttempts ?? D.retryMaxAttempts,
       backoffMs: secondsToMs(raw.retries?.backoffSeconds ?? D.retryBackoffSeconds),
+    },
+    warmPool: {
+      maxAgeMs: secondsToMs(raw.warmPool?.maxAge ?? WARM_MAX_AGE_SECONDS),
+      pools: (raw.warmPool?.pools ?? []).map((p) => ({
+        image: p.image,
+        count: p.count,
+        ...defined({ cpu: p.cpu, memory: p.memory }),
+      })),
     },
   };
 }

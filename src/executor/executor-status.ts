@@ -7,6 +7,7 @@ import type { ExecutorGauges } from "../observability/executor-metrics.js";
 import type { CapacitySummary } from "../router/router-protocol.js";
 import { jobKey, type Capacity, type Ledger, type ObservedJob } from "./model.js";
 import { coverage, jobCounts, usage } from "./reconciler.js";
+import { isWarm } from "./reconcile/warm-pool.js";
 
 export interface ExecutorStatus {
   readonly hostname: string;
@@ -33,6 +34,21 @@ export interface ExecutorStatus {
     forJob: string;
     servingJob: string | null;
   }>;
+  /**
+   * Warm pool VMs waiting for a job (docs/warm-pool.md), with their runner labels. An idle one
+   * takes a matching job in seconds; one that covers no queued job gives up its slot to a job it
+   * cannot serve, so it counts as free in `freeSlots`. Absent from an executor without a pool.
+   */
+  readonly warmVms?: ReadonlyArray<{
+    name: string;
+    phase: string;
+    image: string;
+    labels: readonly string[];
+    cpu: number | null;
+    memoryMiB: number | null;
+    /** False while a queued job here already counts on it. */
+    free: boolean;
+  }>;
 }
 
 export function executorStatus(input: {
@@ -45,8 +61,27 @@ export function executorStatus(input: {
   const { ledger, capacity } = input;
   const counts = jobCounts(ledger);
   const used = usage(ledger);
-  const covered = coverage(ledger).size;
+  const coveredBy = coverage(ledger);
+  const covered = coveredBy.size;
   const uncovered = Math.max(0, counts.queued - covered);
+  const covering = new Set(coveredBy.values());
+  const warmVms = [...ledger.vms.values()]
+    .filter(
+      (vm) =>
+        isWarm(vm) &&
+        vm.servingJob === null &&
+        ["cloning", "booting", "provisioning", "idle"].includes(vm.phase),
+    )
+    .map((vm) => ({
+      name: vm.name,
+      phase: vm.phase,
+      image: vm.spec.image,
+      labels: vm.spec.labels,
+      cpu: vm.spec.cpu,
+      memoryMiB: vm.spec.memoryMiB,
+      free: !covering.has(vm.name),
+    }));
+  const reclaimable = warmVms.filter((vm) => vm.free).length;
   return {
     hostname: input.hostname,
     version: input.version,
@@ -60,7 +95,7 @@ export function executorStatus(input: {
     cpuUsed: used.cpu,
     totalMemory: capacity.memoryLimitMiB,
     memoryUsed: used.memoryMiB,
-    freeSlots: capacity.accepting ? Math.max(0, capacity.maxVms - used.vms - uncovered) : 0,
+    freeSlots: capacity.accepting ? Math.max(0, capacity.maxVms - used.vms + reclaimable - uncovered) : 0,
     uncoveredJobs: uncovered,
     vms: [...ledger.vms.values()].map((vm) => ({
       name: vm.name,
@@ -70,6 +105,7 @@ export function executorStatus(input: {
       forJob: vm.forJob,
       servingJob: vm.servingJob,
     })),
+    ...(warmVms.length === 0 ? {} : { warmVms }),
   };
 }
 
@@ -87,6 +123,14 @@ export function gaugesFromStatus(status: ExecutorStatus): ExecutorGauges {
   };
 }
 
+/** Labels of the idle warm VMs that no queued job counts on, for the router's preference. */
+function warmLabels(status: ExecutorStatus): { warmLabels?: string[][] } {
+  const labels = (status.warmVms ?? [])
+    .filter((vm) => vm.free && vm.phase === "idle")
+    .map((vm) => [...vm.labels]);
+  return labels.length === 0 ? {} : { warmLabels: labels };
+}
+
 /** The capacity part of the status, as the router protocol carries it. */
 export function capacitySummary(status: ExecutorStatus): CapacitySummary {
   return {
@@ -99,6 +143,7 @@ export function capacitySummary(status: ExecutorStatus): CapacitySummary {
     cpuUsed: status.cpuUsed,
     totalMemory: status.totalMemory,
     memoryUsed: status.memoryUsed,
+    ...warmLabels(status),
   };
 }
 
@@ -110,8 +155,12 @@ export function capacitySummary(status: ExecutorStatus): CapacitySummary {
 export function admits(status: ExecutorStatus, ledger: Ledger, job: ObservedJob): boolean {
   if (ledger.jobs.has(jobKey(job.repo, job.jobId, job.runAttempt))) return true;
   if (status.freeSlots <= 0) return false;
-  if (status.cpuLimit !== null && status.cpuUsed + (job.spec.cpu ?? 0) > status.cpuLimit) return false;
-  if (status.totalMemory !== null && status.memoryUsed + (job.spec.memoryMiB ?? 0) > status.totalMemory)
+  // A free warm VM either serves the job or gives up its room to it.
+  const warm = (status.warmVms ?? []).filter((vm) => vm.free);
+  const cpuUsed = status.cpuUsed - warm.reduce((sum, vm) => sum + (vm.cpu ?? 0), 0);
+  const memoryUsed = status.memoryUsed - warm.reduce((sum, vm) => sum + (vm.memoryMiB ?? 0), 0);
+  if (status.cpuLimit !== null && cpuUsed + (job.spec.cpu ?? 0) > status.cpuLimit) return false;
+  if (status.totalMemory !== null && memoryUsed + (job.spec.memoryMiB ?? 0) > status.totalMemory)
     return false;
   return true;
 }

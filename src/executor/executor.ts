@@ -9,6 +9,8 @@ import type { LedgerStore } from "./ledger-store.js";
 import type { Action, Capacity, Ledger, LedgerEvent, ObservedJob, ReconcilePolicy, VmSpec } from "./model.js";
 import { jobKey } from "./model.js";
 import { reconcile } from "./reconciler.js";
+import type { WarmPoolPolicy } from "./reconcile/warm-pool.js";
+import { WarmBackoff } from "./warm-backoff.js";
 import { formatVmName } from "./vm-name.js";
 import { TeardownRequest } from "./vm-settings.js";
 
@@ -35,6 +37,8 @@ export interface ExecutorDeps {
   readonly reconcileIntervalMs?: number;
   /** Told about every event after it is applied (timelines, status pages). */
   readonly onEvent?: (event: LedgerEvent, ledger: Ledger) => void;
+  /** The warm pool to keep (warm-pool-config.ts); absent: none. */
+  readonly warm?: WarmPoolPolicy | undefined;
 }
 
 export type RecordResult = "recorded" | "duplicate";
@@ -112,6 +116,7 @@ export class Executor {
       now: this.#deps.clock.now(),
       capacity: { ...this.#deps.capacity, accepting: this.#accepting },
       policy: this.#deps.policy,
+      warm: this.#deps.warm,
     });
     for (const action of actions) this.#carryOut(action);
   }
@@ -193,7 +198,7 @@ export class Executor {
     const now = this.#deps.clock.now();
     switch (action.type) {
       case "start-vm": {
-        if (this.#inBackoff(action.forJob, now)) return;
+        if (this.#inBackoff(action.forJob, now) || this.#warmBackoff.waiting(action.forJob, now)) return;
         const name = formatVmName(this.#deps.hostname, this.#deps.random);
         this.#record({
           type: "vm-started",
@@ -250,6 +255,7 @@ export class Executor {
 
   readonly #orphanRemovals = new Set<string>();
   readonly #lastFailure = new Map<string, number>();
+  readonly #warmBackoff = new WarmBackoff(() => this.#deps.retryBackoffMs ?? 0);
 
   /** True while a job whose last VM failed must wait before the next attempt. */
   #inBackoff(job: string, now: number): boolean {
@@ -296,6 +302,7 @@ export class Executor {
 
   /** Lifecycle tasks report through here. */
   emit(event: LedgerEvent): void {
+    this.#warmBackoff.observe(event, this.ledger);
     if (event.type === "vm-failed") {
       const forJob = this.ledger.vms.get(event.vm)?.forJob;
       if (forJob !== undefined) this.#lastFailure.set(forJob, event.at);

@@ -9,6 +9,8 @@ import { coverage } from "./reconcile/coverage.js";
 import { pruneActions, startActions } from "./reconcile/job-rules.js";
 import { vmsByAge } from "./reconcile/order.js";
 import { decideVm } from "./reconcile/vm-rules.js";
+import type { WarmPoolPolicy } from "./reconcile/warm-pool.js";
+import { reconcileWithWarmPool } from "./reconcile/warm-reconcile.js";
 
 export { coverage, isCoverable, needsRunner } from "./reconcile/coverage.js";
 export { usage, type Usage } from "./reconcile/capacity.js";
@@ -20,6 +22,8 @@ export interface ReconcileInput {
   readonly now: number;
   readonly capacity: Capacity;
   readonly policy: ReconcilePolicy;
+  /** The warm pool (reconcile/warm-pool.ts); absent: no pool, and no warm VM is kept. */
+  readonly warm?: WarmPoolPolicy | undefined;
 }
 
 /**
@@ -32,6 +36,7 @@ export interface ReconcileInput {
  * started on a stale attempt count and never beyond the slot the old VM still holds.
  */
 export function reconcile(input: ReconcileInput): Action[] {
+  if (input.warm !== undefined) return reconcileWithWarmPool(input, input.warm);
   const { ledger, now, capacity, policy } = input;
   const covered = coverage(ledger);
   const covering = new Set(covered.values());

@@ -3,6 +3,9 @@
  * - a VM of this host that still runs and whose runner is busy at GitHub is ADOPTED: it stays in
  *   the ledger (busy) and is torn down when its job ends, like any other;
  * - every other VM of this host is deleted, and VMs the ledger lists that are gone are written off;
+ * - a warm VM (warm pool) that still runs, was idle in the ledger and whose runner is online and
+ *   idle at GitHub is ADOPTED too: it keeps waiting for a job (the reconciler decides whether its
+ *   pool still wants it);
  * - runner registrations of this host that no adopted VM owns are deleted.
  * Queued jobs in the ledger are covered again by the first reconcile pass.
  */
@@ -11,6 +14,7 @@ import type { GitHubClient, GitHubRunner } from "../github/github-client.js";
 import type { Tart } from "../tart/tart.js";
 import type { Ledger, LedgerEvent } from "./model.js";
 import { isOwnVmName } from "./vm-name.js";
+import { isWarm } from "./reconcile/warm-pool.js";
 
 export interface RecoveryResult {
   readonly adopted: readonly string[];
@@ -40,6 +44,11 @@ export async function recoverAfterRestart(deps: {
   const busyRunners = new Map(
     (runners ?? []).filter((runner) => runner.busy).map((runner) => [runner.name, runner]),
   );
+  const idleRunners = new Map(
+    (runners ?? [])
+      .filter((runner) => !runner.busy && runner.status === "online")
+      .map((runner) => [runner.name, runner]),
+  );
   const adopted: string[] = [];
   let vmsDeleted = 0;
   const local = (await deps.tart.listLocal()).filter((vm) => isOwnVmName(vm.name, deps.hostname));
@@ -50,6 +59,12 @@ export async function recoverAfterRestart(deps: {
       adopted.push(vm.name);
       deps.record({ type: "vm-phase", at: deps.now(), vm: vm.name, phase: "busy", runnerId: runner.id });
       log.info({ vm: vm.name, runner: runner.id }, "adopted vm whose runner is running a job");
+      continue;
+    }
+    const idle = idleRunners.get(vm.name);
+    if (known !== undefined && isWarm(known) && known.phase === "idle" && vm.state === "running" && idle) {
+      adopted.push(vm.name);
+      log.info({ vm: vm.name, runner: idle.id }, "adopted warm vm whose runner is online and idle");
       continue;
     }
     try {

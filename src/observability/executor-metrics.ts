@@ -70,6 +70,8 @@ export interface ExecutorMetrics {
   githubRateLimitRemaining(remaining: number): void;
   observePhase(phase: Phase, seconds: number): void;
   render(): Promise<string>;
+  /** The private registry, for metrics defined elsewhere (warm-metrics.ts). */
+  readonly registry: Registry;
 }
 
 export interface ExecutorMetricsOptions {
@@ -143,6 +145,7 @@ export function createExecutorMetrics(options: ExecutorMetricsOptions): Executor
   }
 
   return {
+    registry,
     contentType: registry.contentType,
     setGauges(values) {
       for (const key of Object.keys(GAUGES) as (keyof ExecutorGauges)[]) {

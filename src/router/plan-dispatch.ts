@@ -7,8 +7,10 @@
  * - Queued jobs nobody owns (or whose owner has been down for the grace period) are placed in
  *   arrival order, each on the up host that has a free slot (minus forwards in flight), fits the
  *   job's cpu/memory labels within its limits and current budget, and has not declined it: lowest
- *   priority first, then fewest busy slots, then config order. A job that fits nowhere now keeps
- *   its place; later jobs may still take hosts it cannot use.
+ *   priority first, then fewest busy slots, then config order — except that a host with an idle
+ *   warm VM whose runner labels include the job's comes before all others (the job starts there
+ *   in seconds; docs/warm-pool.md). A job that fits nowhere now keeps its place; later jobs may
+ *   still take hosts it cannot use.
  */
 import type { RouterHostConfig } from "../config/router-config.js";
 import { mayStart } from "./apply-forward.js";
@@ -57,7 +59,7 @@ export function planDispatch(state: RouterState, now: number): Forward[] {
     const best = bestHost(state, job, needs.needs, slots, now);
     if (best === null) continue;
     forwards.push({ kind: "dispatch", job: job.key, host: best.host.hostname, delivery: job.dispatch });
-    take(best, needs.needs);
+    take(best, needs.needs, job.labels);
   }
   return forwards;
 }
@@ -67,15 +69,29 @@ function anyFree(slots: Map<string, Slot>): boolean {
   return false;
 }
 
-function take(slot: Slot, needs: JobNeeds | null): void {
+function take(slot: Slot, needs: JobNeeds | null, labels: readonly string[] = []): void {
   slot.free -= 1;
   slot.busy += 1;
   if (needs === null || slot.capacity === null) return;
+  // The job placed here takes the warm VM it matches, if any: the next job cannot count on it.
+  const warm = slot.capacity.warmLabels ?? [];
+  const used = warm.findIndex((set) => warmServes(set, labels));
   slot.capacity = {
     ...slot.capacity,
     cpuUsed: slot.capacity.cpuUsed + (needs.cpu ?? 0),
     memoryUsed: slot.capacity.memoryUsed + (needs.memoryMiB ?? 0),
+    ...(used === -1 ? {} : { warmLabels: warm.filter((_, i) => i !== used) }),
   };
+}
+
+/** Whether a warm runner with `warm` labels can take a job asking for `labels` (GitHub's rule). */
+function warmServes(warm: readonly string[], labels: readonly string[]): boolean {
+  const have = new Set(warm.map((label) => label.toLowerCase()));
+  return labels.length > 0 && labels.every((label) => have.has(label.toLowerCase()));
+}
+
+function hasWarmFor(slot: Slot, labels: readonly string[]): boolean {
+  return (slot.capacity?.warmLabels ?? []).some((set) => warmServes(set, labels));
 }
 
 /**
@@ -124,12 +140,14 @@ function bestHost(
     if (job.declinedBy.includes(host.hostname)) continue;
     if (!fitsLimits(needs, config) || !fitsBudgetNow(needs, capacity)) continue;
     if (!mayStart(state, job, host.hostname, "dispatch", now)) continue;
-    if (best === null || better(slot, best)) best = slot;
+    if (best === null || better(slot, best, job.labels)) best = slot;
   }
   return best;
 }
 
-function better(a: Slot, b: Slot): boolean {
+function better(a: Slot, b: Slot, labels: readonly string[]): boolean {
+  const warmA = hasWarmFor(a, labels);
+  if (warmA !== hasWarmFor(b, labels)) return warmA;
   if (a.config.priority !== b.config.priority) return a.config.priority < b.config.priority;
   if (a.busy !== b.busy) return a.busy < b.busy;
   return a.order < b.order;

@@ -18,6 +18,7 @@ const capacitySchema = z.object({
   cpuUsed: z.number().nonnegative(),
   totalMemory: count.nullable(),
   memoryUsed: z.number().nonnegative(),
+  warmLabels: z.array(z.array(z.string())).optional(),
 });
 
 const forwardAnswerSchema = z.object({
@@ -45,6 +46,9 @@ export function capacityOf(value: CapacitySummary): CapacitySummary {
     cpuUsed: value.cpuUsed,
     totalMemory: value.totalMemory,
     memoryUsed: value.memoryUsed,
+    ...(value.warmLabels === undefined || value.warmLabels.length === 0
+      ? {}
+      : { warmLabels: value.warmLabels }),
   };
 }
 

@@ -42,6 +42,11 @@ export interface CapacitySummary {
   readonly cpuUsed: number;
   readonly totalMemory: number | null;
   readonly memoryUsed: number;
+  /**
+   * Runner labels of the executor's idle warm VMs that no queued job counts on yet: a job whose
+   * labels are among one of these starts in seconds there. Absent from executors without a pool.
+   */
+  readonly warmLabels?: readonly (readonly string[])[] | undefined;
 }
 
 /** `GET /status`: the capacity plus identity; see src/executor/executor-status.ts for the full shape. */

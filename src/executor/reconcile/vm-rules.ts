@@ -29,7 +29,7 @@ function servedJobCompleted(vm: VmRecord, ctx: VmContext): Action | null {
   return teardown(vm, "job completed", false);
 }
 
-function pastDeadline(vm: VmRecord, ctx: VmContext): Action | null {
+export function pastDeadline(vm: VmRecord, ctx: Pick<VmContext, "now" | "policy">): Action | null {
   const deadline = ctx.policy.phaseDeadlineMs[vm.phase];
   if (ctx.now - vm.phaseSince <= deadline) return null;
   // A VM that never took a job failed its job; one that did just overran.

@@ -157,3 +157,27 @@ describe("renderRouterStatus", () => {
     );
   });
 });
+
+describe("renderExecutorStatus with a warm pool", () => {
+  it("shows a warm VM as waiting for a job instead of its pool key", () => {
+    const warm: ExecutorAdminStatus = {
+      ...status,
+      vms: [
+        {
+          name: "tart-executor-mac-mini-1-warm0001",
+          phase: "idle",
+          image: IMAGE,
+          cpu: null,
+          memoryMiB: null,
+          ageSeconds: 30,
+          forJob: `warm:${IMAGE}`,
+          servingJob: null,
+        },
+      ],
+    };
+    const text = renderExecutorStatus(warm, [], { color: false, nowMs: NOW });
+    expect(text).toContain(
+      `tart-executor-mac-mini-1-warm0001  idle   ${IMAGE}  30s  warm, waiting for a job`,
+    );
+  });
+});

@@ -157,3 +157,34 @@ describe("planDispatch: full hosts and the queue", () => {
     expect(world.pass()).toEqual([]);
   });
 });
+
+describe("planDispatch: warm VMs", () => {
+  it("sends a job to a host with a matching idle warm VM before a host of better priority", () => {
+    const world = new World(
+      policy([
+        { ...HOSTS[0]!, priority: 1 },
+        { ...HOSTS[1]!, priority: 5 },
+      ]),
+    );
+    world.up("mac-a", 2);
+    world.up("mac-b", 1, { warmLabels: [["tartelet", "xcode16", "self-hosted"]] });
+    world.deliver(1, "queued", { labels: ["Tartelet", "xcode16"] });
+    world.deliver(2, "queued", { labels: ["tartelet", "xcode16"] });
+    world.deliver(3, "queued", { labels: ["tartelet", "other"] });
+    // Job 1 takes mac-b's warm VM; job 2 finds no warm VM left and goes by priority; so does 3.
+    expect(placements(world.pass())).toEqual([key(1) + B, key(2) + A, key(3) + A]);
+  });
+
+  it("ignores warm VMs whose labels lack one the job asks for", () => {
+    const world = new World(
+      policy([
+        { ...HOSTS[0]!, priority: 1 },
+        { ...HOSTS[1]!, priority: 5 },
+      ]),
+    );
+    world.up("mac-a", 2);
+    world.up("mac-b", 2, { warmLabels: [["tartelet", "xcode16"]] });
+    world.deliver(1, "queued", { labels: ["tartelet", "xcode16", "cpu:8"] });
+    expect(placements(world.pass())).toEqual([key(1) + A]);
+  });
+});

@@ -14,6 +14,7 @@ import type {
 } from "../../../../src/executor/model.js";
 import type { ReconcileInput } from "../../../../src/executor/reconciler.js";
 import type { Observer } from "./world.js";
+import { checkWarmSettled, checkWarmStart, isWarmVm } from "./warm-invariants.js";
 
 const STATUS_RANK: Readonly<Record<JobStatus, number>> = {
   queued: 0,
@@ -132,7 +133,7 @@ function reversed(ledger: Ledger): Ledger {
 
 export function checkActions(world: ReconcileInput, actions: readonly Action[]): void {
   const { ledger, now, capacity, policy } = world;
-  const again = reconcile({ ledger: reversed(ledger), now, capacity, policy });
+  const again = reconcile({ ledger: reversed(ledger), now, capacity, policy, warm: world.warm });
   check(isDeepStrictEqual(again, actions), "reconcile is not deterministic");
 
   const covered = coverage(ledger);
@@ -154,6 +155,16 @@ export function checkActions(world: ReconcileInput, actions: readonly Action[]):
         break;
       }
       case "start-vm": {
+        if (isWarmVm(action)) {
+          checkWarmStart(world, covered, actions, action);
+          used = {
+            vms: used.vms + 1,
+            cpu: used.cpu + (action.spec.cpu ?? 0),
+            memoryMiB: used.memoryMiB + (action.spec.memoryMiB ?? 0),
+          };
+          checkWithin(used, world, "warm starts exceed capacity");
+          break;
+        }
         const job = ledger.jobs.get(action.forJob);
         check(job !== undefined && needsRunner(job), `start for ${action.forJob}, which needs no runner`);
         check(
@@ -266,8 +277,11 @@ export function checkSettled(world: ReconcileInput): void {
     check(head.attempts < policy.maxAttempts, `${head.key} is out of attempts but not given up`);
   }
 
+  if (world.warm !== undefined) checkWarmSettled(world, world.warm);
   for (const vm of ledger.vms.values()) {
     if (vm.phase === "tearing-down") continue;
+    // A warm VM waiting for a job has no idle deadline and no idle clock (checkWarmSettled).
+    if (isWarmVm(vm) && isCoverable(vm)) continue;
     check(
       now - vm.phaseSince <= policy.phaseDeadlineMs[vm.phase],
       `${vm.name} is past its ${vm.phase} deadline`,

@@ -6,6 +6,7 @@
 import { applyEvent, emptyLedger } from "../../../../src/executor/ledger.js";
 import { labelsSatisfy, reconcile } from "../../../../src/executor/reconciler.js";
 import type { ReconcileInput } from "../../../../src/executor/reconciler.js";
+import type { WarmPoolPolicy } from "../../../../src/executor/reconcile/warm-pool.js";
 import type {
   Action,
   Capacity,
@@ -88,10 +89,14 @@ export class World {
 
   private readonly observer: Observer;
 
-  constructor(capacity: Capacity, policy: ReconcilePolicy, observer: Observer) {
+  /** The warm pool, when the run has one (warm-pool.property.test.ts). */
+  readonly warm: WarmPoolPolicy | undefined;
+
+  constructor(capacity: Capacity, policy: ReconcilePolicy, observer: Observer, warm?: WarmPoolPolicy) {
     this.capacity = capacity;
     this.policy = policy;
     this.observer = observer;
+    this.warm = warm;
   }
 
   /** Runs one command, then reconciles until the reconciler has nothing more to ask. */
@@ -112,6 +117,7 @@ export class World {
         now: this.now,
         capacity: this.capacity,
         policy: this.policy,
+        warm: this.warm,
       });
       this.observer.onPass(this, actions);
       if (actions.length === 0) return;

@@ -21,7 +21,7 @@ import { Tart } from "../tart/tart.js";
 import { Executor } from "../executor/executor.js";
 import { buildExecutorServer, executorWebhooks } from "../executor/executor-server.js";
 import { executorStatus } from "../executor/executor-status.js";
-import type { ConnectGuestPort } from "../executor/guest-port.js";
+import type { GuestPort } from "../executor/ports.js";
 import { bindsBeyondLoopback } from "../admin/admin-access.js";
 import { registerExecutorAdminRoutes } from "../admin/admin-routes.js";
 import { executorAdmin } from "../executor/executor-admin.js";
@@ -116,22 +116,24 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   });
   const ssh = config.tart.ssh;
   const sshKey = ssh.privateKeyPath === undefined ? undefined : readFileSync(ssh.privateKeyPath, "utf8");
-  const connect: ConnectGuestPort = (target) =>
-    connectGuest(
-      {
-        host: target.host,
-        port: ssh.port,
-        username: ssh.username,
-        ...(ssh.password === undefined ? {} : { password: ssh.password }),
-        ...(sshKey === undefined ? {} : { privateKey: sshKey }),
-        readyTimeoutMs: 10_000,
-        keepaliveIntervalMs: 10_000,
-        // sshd comes up a moment after the VM has an address; retry often, it costs nothing.
-        retry: { deadline: target.deadline, retryIntervalMs: 250 },
-        signal: target.signal,
-      },
-      { clock },
-    );
+  const guest: GuestPort = {
+    connect: (target) =>
+      connectGuest(
+        {
+          host: target.host,
+          port: ssh.port,
+          username: ssh.username,
+          ...(ssh.password === undefined ? {} : { password: ssh.password }),
+          ...(sshKey === undefined ? {} : { privateKey: sshKey }),
+          readyTimeoutMs: 10_000,
+          keepaliveIntervalMs: 10_000,
+          // sshd comes up a moment after the VM has an address; retry often, it costs nothing.
+          retry: { deadline: target.deadline, retryIntervalMs: 250 },
+          signal: target.signal,
+        },
+        { clock },
+      ),
+  };
 
   const capacity = hostCapacity(config);
   const policy = reconcilePolicy(config);
@@ -141,11 +143,15 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const timelines = new JobTimelines();
   const lostJobs = new LostJobWatch(log);
   const registration: { mode: "jit" | "token" } = { mode: "jit" };
-  const executor: Executor = new Executor({
+  const executor = new Executor({
     onEvent: (event, ledger) => {
       lostJobs.observe(event, ledger);
       timelines.apply(event, ledger);
       countJobOutcomes(event, ledger, config.hostname, metrics);
+      if (event.type === "vm-gone") {
+        pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
+        nudgeRouter(config.webhook.routerUrl, log);
+      }
     },
     store,
     clock,
@@ -154,24 +160,21 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     log,
     policy,
     capacity,
-    runVm: (request) =>
+    runVm: (request, vmLedger) =>
       runVmLifecycle(request, {
         tart,
         github,
-        connectGuest: connect,
+        guest,
         runnerTarball: () => runnerPackage.get(),
         clock,
         log,
         settings,
         registration,
-        emit: (event) => executor.emit(event),
+        emit: (event) => vmLedger.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
         countVm: (outcome) => metrics.vm(outcome),
         isOwnVm: (vm) => isOwnVmName(vm, config.hostname),
-        jobServedBy: (vm) => jobServedBy(executor.ledger, vm),
-      }).finally(() => {
-        pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
-        nudgeRouter(config.webhook.routerUrl, log);
+        jobServedBy: (vm) => jobServedBy(vmLedger.ledger, vm),
       }),
     removeOrphanVm: async (name, runnerId) => {
       const problems = await teardownVm(

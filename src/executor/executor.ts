@@ -20,13 +20,14 @@ export interface ExecutorDeps {
   readonly log: Logger;
   readonly policy: ReconcilePolicy;
   readonly capacity: Omit<Capacity, "accepting">;
-  /** Runs one VM from clone to delete; must emit vm-gone at the end, whatever happens. */
-  readonly runVm: (request: {
-    name: string;
-    spec: VmSpec;
-    forJob: string;
-    signal: AbortSignal;
-  }) => Promise<void>;
+  /**
+   * Runs one VM from clone to delete, reporting its progress to `ledger`; the executor records
+   * vm-gone once it settles, whatever happened.
+   */
+  readonly runVm: (
+    request: { name: string; spec: VmSpec; forJob: string; signal: AbortSignal },
+    ledger: VmLedgerPort,
+  ) => Promise<void>;
   /** Removes a VM that has no lifecycle task in this process (adopted after a restart): VM and registration. */
   readonly removeOrphanVm: (name: string, runnerId: number | null) => Promise<void>;
   /** Wait before the next VM for a job whose VM failed: `backoffMs × 2^(attempts−1)`. */
@@ -37,12 +38,18 @@ export interface ExecutorDeps {
   readonly onEvent?: (event: LedgerEvent, ledger: Ledger) => void;
 }
 
+/** What a VM's life reports to and reads from: the executor's ledger. */
+export interface VmLedgerPort {
+  readonly ledger: Ledger;
+  emit(event: LedgerEvent): void;
+}
+
 export type RecordResult = "recorded" | "duplicate";
 
 /** Reconcile passes triggered by events are at least this far apart (a pass is O(jobs)). */
 const MIN_PASS_INTERVAL_MS = 25;
 
-export class Executor {
+export class Executor implements VmLedgerPort {
   readonly #deps: ExecutorDeps;
   readonly #tasks = new Map<string, { controller: AbortController; done: Promise<void> }>();
   #accepting = true;
@@ -205,13 +212,11 @@ export class Executor {
         this.#deps.log.info({ vm: name, job: action.forJob, image: action.spec.image }, "starting vm");
         const controller = new AbortController();
         const done = this.#deps
-          .runVm({ name, spec: action.spec, forJob: action.forJob, signal: controller.signal })
+          .runVm({ name, spec: action.spec, forJob: action.forJob, signal: controller.signal }, this)
           .catch((error: unknown) => this.#deps.log.error({ vm: name, err: error }, "vm lifecycle crashed"))
           .finally(() => {
             this.#tasks.delete(name);
-            if (this.ledger.vms.has(name))
-              this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm: name });
-            this.schedule();
+            this.#gone(name);
           });
         this.#tasks.set(name, { controller, done });
         return;
@@ -281,9 +286,14 @@ export class Executor {
       .catch((error: unknown) => this.#deps.log.error({ vm, err: error }, "removing vm failed"))
       .finally(() => {
         this.#orphanRemovals.delete(vm);
-        this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm });
-        this.schedule();
+        this.#gone(vm);
       });
+  }
+
+  /** The one place vm-gone comes from: a VM's life (or an orphan's removal) is over. */
+  #gone(vm: string): void {
+    if (this.ledger.vms.has(vm)) this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm });
+    this.schedule();
   }
 
   /** Applies an event now; a failure to make it durable is logged (the in-memory ledger has it). */

@@ -192,7 +192,14 @@ export function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDep
       () =>
         followRunner({
           session: first,
-          reconnect: () => deps.guest.connect({ vm: name, host: ip, deadline: clock.now() + 60_000, signal }),
+          // The new session replaces the dropped one, also for the clean shutdown at teardown.
+          reconnect: async () =>
+            (session = await deps.guest.connect({
+              vm: name,
+              host: ip,
+              deadline: clock.now() + 60_000,
+              signal,
+            })),
           paths: GUEST_PATHS,
           signal,
           onLine: (line, event) => {

@@ -8,6 +8,7 @@ import { appendFileSync } from "node:fs";
 import type { TartPort, TartRun } from "../../../../src/executor/ports.js";
 import { TartError } from "../../../../src/tart/tart-error.js";
 import type { TartVmInfo } from "../../../../src/tart/tart-list.js";
+import type { RunOptions } from "../../../../src/tart/tart.js";
 
 interface FakeVm {
   state: "running" | "stopped";
@@ -17,6 +18,8 @@ interface FakeVm {
   ip: string | null;
   exit: ((result: { exitCode: number | null; signal: string | null }) => void) | null;
   logFile: string | null;
+  /** Told when this run of the VM ends (its guest's connections drop). */
+  onStop: Array<() => void>;
 }
 
 type Command = "pull" | "clone" | "set" | "run" | "ip" | "stop" | "delete" | "list";
@@ -29,8 +32,8 @@ export class FakeTart implements TartPort {
   /** Every command, in order: `clone <source> <name>`, `run <name>`, … */
   readonly calls: string[] = [];
   readonly vmLimit = 2;
-  /** A failure for the next call of a command (taken once). */
-  readonly #faults = new Map<Command, { exitCode: number; line: string }>();
+  /** A failure for the next calls of a command. */
+  readonly #faults = new Map<Command, { exitCode: number; line: string; times: number }>();
   /** Lines `tart run` of a VM logs and the code it exits with right after starting (a VZ error). */
   readonly #runFaults = new Map<string, { exitCode: number; line: string }>();
   #nextIp = 2;
@@ -39,8 +42,8 @@ export class FakeTart implements TartPort {
     for (const [image, info] of Object.entries(images)) this.registry.set(image, info);
   }
 
-  failNext(command: Command, exitCode: number, line: string): void {
-    this.#faults.set(command, { exitCode, line });
+  failNext(command: Command, exitCode: number, line: string, times = 1): void {
+    this.#faults.set(command, { exitCode, line, times });
   }
 
   failRun(vm: string, exitCode: number, line: string): void {
@@ -77,6 +80,7 @@ export class FakeTart implements TartPort {
       ip: null,
       exit: null,
       logFile: null,
+      onStop: [],
     });
     await Promise.resolve();
   }
@@ -93,7 +97,7 @@ export class FakeTart implements TartPort {
     await Promise.resolve();
   }
 
-  run(name: string, options: { logFile: string }): TartRun {
+  run(name: string, options: RunOptions): TartRun {
     this.calls.push(`run ${name}`);
     let settle: (result: { exitCode: number | null; signal: string | null }) => void = () => undefined;
     const exited = new Promise<{ exitCode: number | null; signal: string | null }>(
@@ -122,6 +126,7 @@ export class FakeTart implements TartPort {
       vm.state = "stopped";
       vm.ip = null;
       vm.exit = null;
+      for (const listener of vm.onStop.splice(0)) listener();
       settle(result);
     };
     return {
@@ -140,10 +145,16 @@ export class FakeTart implements TartPort {
     vm.exit({ exitCode: 0, signal: null });
   }
 
+  /** `tart ip --wait`: polls for the VM's address until `waitSeconds` are over. */
   async ip(name: string, options: { waitSeconds: number; signal?: AbortSignal }): Promise<string> {
     this.#call(["ip", name], options.signal);
     const vm = this.#existing("ip", name);
-    await Promise.resolve();
+    const deadline = Date.now() + options.waitSeconds * 1000;
+    while (vm.ip === null && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (options.signal?.aborted === true)
+        throw new TartError({ code: "TART_CANCELLED", args: ["ip", name], exitCode: null, firstLine: "" });
+    }
     if (vm.ip === null) throw failed("ip", 1, "no IP address found, is your VM running?");
     return vm.ip;
   }
@@ -183,7 +194,8 @@ export class FakeTart implements TartPort {
       throw new TartError({ code: "TART_CANCELLED", args, exitCode: null, firstLine: "" });
     const fault = this.#faults.get(command);
     if (fault === undefined) return;
-    this.#faults.delete(command);
+    if (fault.times <= 1) this.#faults.delete(command);
+    else fault.times -= 1;
     throw failed(command, fault.exitCode, fault.line);
   }
 

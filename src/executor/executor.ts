@@ -30,7 +30,7 @@ export interface ExecutorDeps {
   ) => Promise<void>;
   /** Removes a VM that has no lifecycle task in this process (adopted after a restart): VM and registration. */
   readonly removeOrphanVm: (name: string, runnerId: number | null) => Promise<void>;
-  /** Wait before the next VM for a job whose VM failed: `backoffMs × 2^(attempts−1)`. */
+  /** Wait before the next VM for a job whose VM failed: `backoffMs × 2^(attempts−1)` (see ReconcilePolicy). */
   readonly retryBackoffMs?: number;
   readonly onGiveUp?: (job: { key: string; htmlUrl: string | null; reason: string }) => void;
   readonly reconcileIntervalMs?: number;
@@ -102,7 +102,7 @@ export class Executor implements VmLedgerPort {
   schedule(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    const wait = this.#lastPassAt + MIN_PASS_INTERVAL_MS - Date.now();
+    const wait = Math.min(MIN_PASS_INTERVAL_MS, this.#lastPassAt + MIN_PASS_INTERVAL_MS - this.#deps.clock.now());
     const run = (): void => {
       this.#scheduled = false;
       this.reconcileNow();
@@ -113,12 +113,12 @@ export class Executor implements VmLedgerPort {
 
   reconcileNow(): void {
     if (this.#stopped) return;
-    this.#lastPassAt = Date.now();
+    this.#lastPassAt = this.#deps.clock.now();
     const actions = reconcile({
       ledger: this.ledger,
       now: this.#deps.clock.now(),
       capacity: { ...this.#deps.capacity, accepting: this.#accepting },
-      policy: this.#deps.policy,
+      policy: { ...this.#deps.policy, retryBackoffMs: this.#deps.retryBackoffMs ?? 0 },
     });
     for (const action of actions) this.#carryOut(action);
   }
@@ -200,7 +200,6 @@ export class Executor implements VmLedgerPort {
     const now = this.#deps.clock.now();
     switch (action.type) {
       case "start-vm": {
-        if (this.#inBackoff(action.forJob, now)) return;
         const name = formatVmName(this.#deps.hostname, this.#deps.random);
         this.#record({
           type: "vm-started",
@@ -254,16 +253,6 @@ export class Executor implements VmLedgerPort {
   }
 
   readonly #orphanRemovals = new Set<string>();
-  readonly #lastFailure = new Map<string, number>();
-
-  /** True while a job whose last VM failed must wait before the next attempt. */
-  #inBackoff(job: string, now: number): boolean {
-    const failedAt = this.#lastFailure.get(job);
-    const attempts = this.ledger.jobs.get(job)?.attempts ?? 0;
-    if (failedAt === undefined || attempts === 0) return false;
-    const wait = (this.#deps.retryBackoffMs ?? 0) * 2 ** (attempts - 1);
-    return now - failedAt < wait;
-  }
 
   /** Whether a lifecycle task for this VM runs in this process. */
   hasTask(vm: string): boolean {
@@ -306,10 +295,6 @@ export class Executor implements VmLedgerPort {
 
   /** Lifecycle tasks report through here. */
   emit(event: LedgerEvent): void {
-    if (event.type === "vm-failed") {
-      const forJob = this.ledger.vms.get(event.vm)?.forJob;
-      if (forJob !== undefined) this.#lastFailure.set(forJob, event.at);
-    }
     this.#record(event);
     this.schedule();
   }

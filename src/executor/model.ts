@@ -44,6 +44,8 @@ export interface JobRecord {
   readonly attempts: number;
   /** Why the last of those VMs failed (for the give-up reason). */
   readonly lastFailure: string | null;
+  /** When the last of those VMs failed: the retry backoff runs from here. */
+  readonly lastFailureAt: number | null;
   /** Set when the executor stopped trying to serve this job. */
   readonly givenUp: { readonly reason: string; readonly at: number } | null;
 }
@@ -162,6 +164,11 @@ export interface ReconcilePolicy {
   readonly completedGraceMs: number;
   /** Completed/given-up jobs are kept (as tombstones) this long after they finished, then pruned. */
   readonly tombstoneMs: number;
+  /**
+   * After a VM for a job failed, wait `retryBackoffMs × 2^(attempts−1)` from `lastFailureAt`
+   * before starting the next (absent: no wait).
+   */
+  readonly retryBackoffMs?: number;
 }
 
 /** The ledger key of a job. Repository names are case-insensitive on GitHub. */

@@ -26,6 +26,7 @@ import { bindsBeyondLoopback } from "../admin/admin-access.js";
 import { registerExecutorAdminRoutes } from "../admin/admin-routes.js";
 import { executorAdmin } from "../executor/executor-admin.js";
 import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
+import { fetchHttp } from "../executor/http-port.js";
 import { JobTimelines } from "../executor/job-timelines.js";
 import { LostJobWatch } from "../executor/lost-job-watch.js";
 import { LedgerStore } from "../executor/ledger-store.js";
@@ -150,7 +151,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       countJobOutcomes(event, ledger, config.hostname, metrics);
       if (event.type === "vm-gone") {
         pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
-        nudgeRouter(config.webhook.routerUrl, log);
+        nudgeRouter(config.webhook.routerUrl, log, fetchHttp);
       }
     },
     store,
@@ -250,8 +251,8 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
-  pingLocalUrl(config.webhook.localUrl, log);
-  nudgeRouter(config.webhook.routerUrl, log);
+  pingLocalUrl(config.webhook.localUrl, log, fetchHttp);
+  nudgeRouter(config.webhook.routerUrl, log, fetchHttp);
   // Behind a router, the router recovers missed deliveries; standalone, we ask GitHub for them.
   if (config.webhook.routerUrl === undefined)
     void redeliverMissedWebhooks({

@@ -32,7 +32,7 @@ import { LostJobWatch } from "../executor/lost-job-watch.js";
 import { LedgerStore } from "../executor/ledger-store.js";
 import type { ObservedJob } from "../executor/model.js";
 import { deliveriesSeen } from "../executor/deliveries-seen.js";
-import { isOwnVmName } from "../executor/vm-name.js";
+import { isOwnVmName } from "../shared/vm-name.js";
 import { jobServedBy } from "../executor/job-served-by.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
 import { REDELIVERY_WINDOW_MS, redeliverMissedWebhooks } from "../github/redeliver-missed-webhooks.js";

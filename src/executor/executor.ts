@@ -9,7 +9,7 @@ import type { LedgerStore } from "./ledger-store.js";
 import type { Action, Capacity, Ledger, LedgerEvent, ObservedJob, ReconcilePolicy, VmSpec } from "./model.js";
 import { jobKey } from "./model.js";
 import { reconcile } from "./reconciler.js";
-import { formatVmName } from "./vm-name.js";
+import { formatVmName } from "../shared/vm-name.js";
 import { TeardownRequest } from "./vm-settings.js";
 
 export interface ExecutorDeps {
@@ -102,7 +102,10 @@ export class Executor implements VmLedgerPort {
   schedule(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    const wait = Math.min(MIN_PASS_INTERVAL_MS, this.#lastPassAt + MIN_PASS_INTERVAL_MS - this.#deps.clock.now());
+    const wait = Math.min(
+      MIN_PASS_INTERVAL_MS,
+      this.#lastPassAt + MIN_PASS_INTERVAL_MS - this.#deps.clock.now(),
+    );
     const run = (): void => {
       this.#scheduled = false;
       this.reconcileNow();

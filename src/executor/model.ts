@@ -4,20 +4,12 @@
  * See ../../docs/reconciler.md for the rules.
  */
 
+import type { VmSpec } from "../shared/vm-spec.js";
+
+export type { VmSpec } from "../shared/vm-spec.js";
+
 /** GitHub's workflow_job statuses that we track. `completed` is final. */
 export type JobStatus = "queued" | "waiting" | "in_progress" | "completed";
-
-/** What a matching job asks for: the resolved image and resources, and the runner labels. */
-export interface VmSpec {
-  /** Resolved Tart image reference (after aliases), e.g. `ghcr.io/cirruslabs/macos-sequoia-xcode:latest`. */
-  readonly image: string;
-  /** CPU count for `tart set --cpu`, or null for the image default. */
-  readonly cpu: number | null;
-  /** Memory in MiB for `tart set --memory`, or null for the image default. */
-  readonly memoryMiB: number | null;
-  /** The job's `runs-on` labels, lower-cased and de-duplicated, in their original order. */
-  readonly labels: readonly string[];
-}
 
 export interface JobRecord {
   /** `${repo.toLowerCase()}#${jobId}#${runAttempt}` — see jobKey(). */

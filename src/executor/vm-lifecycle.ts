@@ -16,6 +16,7 @@ import type { VmMachineEffect } from "./vm-machine/vm-machine-effect.js";
 import type { VmMachineEvent } from "./vm-machine/vm-machine-event.js";
 import { initialVmState } from "./vm-machine/vm-machine-state.js";
 import { step } from "./vm-machine/vm-machine-step.js";
+import { isReport, report, type ReportSinks } from "./vm-machine/vm-reports.js";
 import {
   connectToGuest,
   GUEST_PATHS,
@@ -87,7 +88,9 @@ export function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDep
     }
   };
 
+  const reports: ReportSinks = { ...deps, vm: name, log };
   const perform = (effect: VmMachineEffect): void => {
+    if (isReport(effect)) return report(effect, reports);
     switch (effect.type) {
       case "prepare":
         return prepare(context, dispatch);
@@ -168,22 +171,6 @@ export function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDep
           (problems) => dispatch({ type: "torn-down", at: clock.now(), problems }),
           (error: unknown) => dispatch({ type: "torn-down", at: clock.now(), problems: [String(error)] }),
         );
-      case "ledger-phase":
-        return deps.emit({
-          type: "vm-phase",
-          at: clock.now(),
-          vm: name,
-          phase: effect.phase,
-          ...(effect.runnerId === undefined ? {} : { runnerId: effect.runnerId }),
-        });
-      case "ledger-failed":
-        return deps.emit({ type: "vm-failed", at: clock.now(), vm: name, reason: effect.reason });
-      case "observe":
-        return deps.observe(effect.metric, effect.seconds);
-      case "log":
-        return log[effect.level](effect.fields ?? {}, effect.message);
-      case "count":
-        return deps.countVm?.(effect.outcome);
     }
   };
 

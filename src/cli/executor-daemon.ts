@@ -184,7 +184,6 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       );
       for (const problem of problems) log.error({ vm: name, problem }, "teardown step failed");
     },
-    retryBackoffMs: config.retries.backoffMs,
     onGiveUp: () => metrics.job("given_up"),
   });
 

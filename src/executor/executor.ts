@@ -30,7 +30,7 @@ export interface ExecutorDeps {
   ) => Promise<void>;
   /** Removes a VM that has no lifecycle task in this process (adopted after a restart): VM and registration. */
   readonly removeOrphanVm: (name: string, runnerId: number | null) => Promise<void>;
-  /** Wait before the next VM for a job whose VM failed: `backoffMs × 2^(attempts−1)` (see ReconcilePolicy). */
+  /** Overrides `policy.retryBackoffMs` (the wait before the next VM for a job whose VM failed). */
   readonly retryBackoffMs?: number;
   readonly onGiveUp?: (job: { key: string; htmlUrl: string | null; reason: string }) => void;
   readonly reconcileIntervalMs?: number;
@@ -121,7 +121,10 @@ export class Executor implements VmLedgerPort {
       ledger: this.ledger,
       now: this.#deps.clock.now(),
       capacity: { ...this.#deps.capacity, accepting: this.#accepting },
-      policy: { ...this.#deps.policy, retryBackoffMs: this.#deps.retryBackoffMs ?? 0 },
+      policy:
+        this.#deps.retryBackoffMs === undefined
+          ? this.#deps.policy
+          : { ...this.#deps.policy, retryBackoffMs: this.#deps.retryBackoffMs },
     });
     for (const action of actions) this.#carryOut(action);
   }

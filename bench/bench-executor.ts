@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { verifyWebhookSignature } from "../src/github/webhook-signature.js";
-import type { ForwardAnswer } from "../src/router/router-protocol.js";
+import type { ForwardAnswer } from "../src/shared/router-protocol.js";
 
 export interface BenchExecutor {
   readonly url: string;

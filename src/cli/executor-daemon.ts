@@ -22,17 +22,18 @@ import { Tart } from "../tart/tart.js";
 import { Executor } from "../executor/executor.js";
 import { buildExecutorServer, executorWebhooks } from "../executor/executor-server.js";
 import { executorStatus } from "../executor/executor-status.js";
-import type { ConnectGuestPort } from "../executor/guest-port.js";
+import type { GuestPort } from "../executor/ports.js";
 import { bindsBeyondLoopback } from "../admin/admin-access.js";
 import { registerExecutorAdminRoutes } from "../admin/admin-routes.js";
 import { executorAdmin } from "../executor/executor-admin.js";
 import { nudgeRouter, pingLocalUrl, touchHomeFolder } from "../executor/host-nudges.js";
+import { fetchHttp } from "../executor/http-port.js";
 import { JobTimelines } from "../executor/job-timelines.js";
 import { LostJobWatch } from "../executor/lost-job-watch.js";
 import { LedgerStore } from "../executor/ledger-store.js";
 import type { ObservedJob } from "../executor/model.js";
 import { deliveriesSeen } from "../executor/deliveries-seen.js";
-import { isOwnVmName } from "../executor/vm-name.js";
+import { isOwnVmName } from "../shared/vm-name.js";
 import { jobServedBy } from "../executor/job-served-by.js";
 import { RunnerPackageCache } from "../executor/runner-package-cache.js";
 import { REDELIVERY_WINDOW_MS, redeliverMissedWebhooks } from "../github/redeliver-missed-webhooks.js";
@@ -118,22 +119,24 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   });
   const ssh = config.tart.ssh;
   const sshKey = ssh.privateKeyPath === undefined ? undefined : readFileSync(ssh.privateKeyPath, "utf8");
-  const connect: ConnectGuestPort = (target) =>
-    connectGuest(
-      {
-        host: target.host,
-        port: ssh.port,
-        username: ssh.username,
-        ...(ssh.password === undefined ? {} : { password: ssh.password }),
-        ...(sshKey === undefined ? {} : { privateKey: sshKey }),
-        readyTimeoutMs: 10_000,
-        keepaliveIntervalMs: 10_000,
-        // sshd comes up a moment after the VM has an address; retry often, it costs nothing.
-        retry: { deadline: target.deadline, retryIntervalMs: 250 },
-        signal: target.signal,
-      },
-      { clock },
-    );
+  const guest: GuestPort = {
+    connect: (target) =>
+      connectGuest(
+        {
+          host: target.host,
+          port: ssh.port,
+          username: ssh.username,
+          ...(ssh.password === undefined ? {} : { password: ssh.password }),
+          ...(sshKey === undefined ? {} : { privateKey: sshKey }),
+          readyTimeoutMs: 10_000,
+          keepaliveIntervalMs: 10_000,
+          // sshd comes up a moment after the VM has an address; retry often, it costs nothing.
+          retry: { deadline: target.deadline, retryIntervalMs: 250 },
+          signal: target.signal,
+        },
+        { clock },
+      ),
+  };
 
   const capacity = hostCapacity(config);
   const policy = reconcilePolicy(config);
@@ -145,12 +148,16 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const registration: { mode: "jit" | "token" } = { mode: "jit" };
   const warm = warmPoolPolicy(config);
   const warmMetrics = createWarmMetrics(metrics.registry, warm);
-  const executor: Executor = new Executor({
+  const executor = new Executor({
     onEvent: (event, ledger) => {
       warmMetrics.observe(event, ledger);
       lostJobs.observe(event, ledger);
       timelines.apply(event, ledger);
       countJobOutcomes(event, ledger, config.hostname, metrics);
+      if (event.type === "vm-gone") {
+        pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
+        nudgeRouter(config.webhook.routerUrl, log, fetchHttp);
+      }
     },
     store,
     clock,
@@ -160,24 +167,21 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     policy,
     capacity,
     warm,
-    runVm: (request) =>
+    runVm: (request, vmLedger) =>
       runVmLifecycle(request, {
         tart,
         github,
-        connectGuest: connect,
+        guest,
         runnerTarball: () => runnerPackage.get(),
         clock,
         log,
         settings,
         registration,
-        emit: (event) => executor.emit(event),
+        emit: (event) => vmLedger.emit(event),
         observe: (phase, seconds) => metrics.observePhase(phase, seconds),
         countVm: (outcome) => metrics.vm(outcome),
         isOwnVm: (vm) => isOwnVmName(vm, config.hostname),
-        jobServedBy: (vm) => jobServedBy(executor.ledger, vm),
-      }).finally(() => {
-        pruneVmLogs(vmLogDir, config.logging.vmLogsToKeep);
-        nudgeRouter(config.webhook.routerUrl, log);
+        jobServedBy: (vm) => jobServedBy(vmLedger.ledger, vm),
       }),
     removeOrphanVm: async (name, runnerId) => {
       const problems = await teardownVm(
@@ -186,7 +190,6 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       );
       for (const problem of problems) log.error({ vm: name, problem }, "teardown step failed");
     },
-    retryBackoffMs: config.retries.backoffMs,
     onGiveUp: () => metrics.job("given_up"),
   });
 
@@ -253,8 +256,8 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
-  pingLocalUrl(config.webhook.localUrl, log);
-  nudgeRouter(config.webhook.routerUrl, log);
+  pingLocalUrl(config.webhook.localUrl, log, fetchHttp);
+  nudgeRouter(config.webhook.routerUrl, log, fetchHttp);
   // Behind a router, the router recovers missed deliveries; standalone, we ask GitHub for them.
   if (config.webhook.routerUrl === undefined)
     void redeliverMissedWebhooks({

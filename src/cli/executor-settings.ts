@@ -16,6 +16,7 @@ export function reconcilePolicy(config: ExecutorConfig): ReconcilePolicy {
     maxAttempts: config.retries.maxAttempts,
     completedGraceMs: t.afterJobMs,
     tombstoneMs: t.tombstoneMs,
+    retryBackoffMs: config.retries.backoffMs,
     phaseDeadlineMs: {
       cloning: t.pullMs + t.cloneMs + PHASE_MARGIN_MS,
       booting: t.bootMs + PHASE_MARGIN_MS,

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { ExecutorConfig } from "../config/executor-config.js";
 import { EXECUTOR_ENV } from "../config/executor-defaults.js";
-import { isOwnVmName } from "../executor/vm-name.js";
+import { isOwnVmName } from "../shared/vm-name.js";
 import { runnerScopeOf } from "../github/runner-scope.js";
 import { tartEnvironment } from "../tart/tart-environment.js";
 import { apiTokenCheck } from "./api-token-check.js";

@@ -4,7 +4,7 @@
  * dashboard keeps working, and adds the detail an operator needs.
  */
 import type { ExecutorGauges } from "../observability/executor-metrics.js";
-import type { CapacitySummary } from "../router/router-protocol.js";
+import type { CapacitySummary } from "../shared/router-protocol.js";
 import { jobKey, type Capacity, type Ledger, type ObservedJob } from "./model.js";
 import { coverage, jobCounts, usage } from "./reconciler.js";
 import { isWarm } from "./reconcile/warm-pool.js";

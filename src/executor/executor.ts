@@ -11,7 +11,7 @@ import { jobKey } from "./model.js";
 import { reconcile } from "./reconciler.js";
 import type { WarmPoolPolicy } from "./reconcile/warm-pool.js";
 import { WarmBackoff } from "./warm-backoff.js";
-import { formatVmName } from "./vm-name.js";
+import { formatVmName } from "../shared/vm-name.js";
 import { TeardownRequest } from "./vm-settings.js";
 
 export interface ExecutorDeps {
@@ -22,16 +22,17 @@ export interface ExecutorDeps {
   readonly log: Logger;
   readonly policy: ReconcilePolicy;
   readonly capacity: Omit<Capacity, "accepting">;
-  /** Runs one VM from clone to delete; must emit vm-gone at the end, whatever happens. */
-  readonly runVm: (request: {
-    name: string;
-    spec: VmSpec;
-    forJob: string;
-    signal: AbortSignal;
-  }) => Promise<void>;
+  /**
+   * Runs one VM from clone to delete, reporting its progress to `ledger`; the executor records
+   * vm-gone once it settles, whatever happened.
+   */
+  readonly runVm: (
+    request: { name: string; spec: VmSpec; forJob: string; signal: AbortSignal },
+    ledger: VmLedgerPort,
+  ) => Promise<void>;
   /** Removes a VM that has no lifecycle task in this process (adopted after a restart): VM and registration. */
   readonly removeOrphanVm: (name: string, runnerId: number | null) => Promise<void>;
-  /** Wait before the next VM for a job whose VM failed: `backoffMs × 2^(attempts−1)`. */
+  /** Overrides `policy.retryBackoffMs` (the wait before the next VM for a job whose VM failed). */
   readonly retryBackoffMs?: number;
   readonly onGiveUp?: (job: { key: string; htmlUrl: string | null; reason: string }) => void;
   readonly reconcileIntervalMs?: number;
@@ -41,12 +42,18 @@ export interface ExecutorDeps {
   readonly warm?: WarmPoolPolicy | undefined;
 }
 
+/** What a VM's life reports to and reads from: the executor's ledger. */
+export interface VmLedgerPort {
+  readonly ledger: Ledger;
+  emit(event: LedgerEvent): void;
+}
+
 export type RecordResult = "recorded" | "duplicate";
 
 /** Reconcile passes triggered by events are at least this far apart (a pass is O(jobs)). */
 const MIN_PASS_INTERVAL_MS = 25;
 
-export class Executor {
+export class Executor implements VmLedgerPort {
   readonly #deps: ExecutorDeps;
   readonly #tasks = new Map<string, { controller: AbortController; done: Promise<void> }>();
   #accepting = true;
@@ -99,7 +106,10 @@ export class Executor {
   schedule(): void {
     if (this.#scheduled || this.#stopped) return;
     this.#scheduled = true;
-    const wait = this.#lastPassAt + MIN_PASS_INTERVAL_MS - Date.now();
+    const wait = Math.min(
+      MIN_PASS_INTERVAL_MS,
+      this.#lastPassAt + MIN_PASS_INTERVAL_MS - this.#deps.clock.now(),
+    );
     const run = (): void => {
       this.#scheduled = false;
       this.reconcileNow();
@@ -110,12 +120,15 @@ export class Executor {
 
   reconcileNow(): void {
     if (this.#stopped) return;
-    this.#lastPassAt = Date.now();
+    this.#lastPassAt = this.#deps.clock.now();
     const actions = reconcile({
       ledger: this.ledger,
       now: this.#deps.clock.now(),
       capacity: { ...this.#deps.capacity, accepting: this.#accepting },
-      policy: this.#deps.policy,
+      policy:
+        this.#deps.retryBackoffMs === undefined
+          ? this.#deps.policy
+          : { ...this.#deps.policy, retryBackoffMs: this.#deps.retryBackoffMs },
       warm: this.#deps.warm,
     });
     for (const action of actions) this.#carryOut(action);
@@ -198,7 +211,7 @@ export class Executor {
     const now = this.#deps.clock.now();
     switch (action.type) {
       case "start-vm": {
-        if (this.#inBackoff(action.forJob, now) || this.#warmBackoff.waiting(action.forJob, now)) return;
+        if (this.#warmBackoff.waiting(action.forJob, now)) return;
         const name = formatVmName(this.#deps.hostname, this.#deps.random);
         this.#record({
           type: "vm-started",
@@ -210,13 +223,11 @@ export class Executor {
         this.#deps.log.info({ vm: name, job: action.forJob, image: action.spec.image }, "starting vm");
         const controller = new AbortController();
         const done = this.#deps
-          .runVm({ name, spec: action.spec, forJob: action.forJob, signal: controller.signal })
+          .runVm({ name, spec: action.spec, forJob: action.forJob, signal: controller.signal }, this)
           .catch((error: unknown) => this.#deps.log.error({ vm: name, err: error }, "vm lifecycle crashed"))
           .finally(() => {
             this.#tasks.delete(name);
-            if (this.ledger.vms.has(name))
-              this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm: name });
-            this.schedule();
+            this.#gone(name);
           });
         this.#tasks.set(name, { controller, done });
         return;
@@ -254,17 +265,7 @@ export class Executor {
   }
 
   readonly #orphanRemovals = new Set<string>();
-  readonly #lastFailure = new Map<string, number>();
   readonly #warmBackoff = new WarmBackoff(() => this.#deps.retryBackoffMs ?? 0);
-
-  /** True while a job whose last VM failed must wait before the next attempt. */
-  #inBackoff(job: string, now: number): boolean {
-    const failedAt = this.#lastFailure.get(job);
-    const attempts = this.ledger.jobs.get(job)?.attempts ?? 0;
-    if (failedAt === undefined || attempts === 0) return false;
-    const wait = (this.#deps.retryBackoffMs ?? 0) * 2 ** (attempts - 1);
-    return now - failedAt < wait;
-  }
 
   /** Whether a lifecycle task for this VM runs in this process. */
   hasTask(vm: string): boolean {
@@ -287,9 +288,14 @@ export class Executor {
       .catch((error: unknown) => this.#deps.log.error({ vm, err: error }, "removing vm failed"))
       .finally(() => {
         this.#orphanRemovals.delete(vm);
-        this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm });
-        this.schedule();
+        this.#gone(vm);
       });
+  }
+
+  /** The one place vm-gone comes from: a VM's life (or an orphan's removal) is over. */
+  #gone(vm: string): void {
+    if (this.ledger.vms.has(vm)) this.#record({ type: "vm-gone", at: this.#deps.clock.now(), vm });
+    this.schedule();
   }
 
   /** Applies an event now; a failure to make it durable is logged (the in-memory ledger has it). */
@@ -303,10 +309,6 @@ export class Executor {
   /** Lifecycle tasks report through here. */
   emit(event: LedgerEvent): void {
     this.#warmBackoff.observe(event, this.ledger);
-    if (event.type === "vm-failed") {
-      const forJob = this.ledger.vms.get(event.vm)?.forJob;
-      if (forJob !== undefined) this.#lastFailure.set(forJob, event.at);
-    }
     this.#record(event);
     this.schedule();
   }

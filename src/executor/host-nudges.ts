@@ -5,10 +5,12 @@
  * - `routerUrl`: `POST {routerUrl}/runner` at start and after every VM ends, so the router
  *   refreshes this host's capacity at once;
  * - `homeFolder`: listed once at start, so macOS asks for removable-volume access up front.
- * All are best effort: failures are logged at debug level and never stop the executor.
+ * All are best effort: failures are logged at debug level and never stop the executor. The HTTP
+ * calls go through the injected HttpPort.
  */
 import { readdirSync } from "node:fs";
 import type { Logger } from "pino";
+import type { HttpPort } from "./http-port.js";
 
 export function touchHomeFolder(homeFolder: string | undefined, log: Logger): void {
   if (homeFolder === undefined) return;
@@ -19,16 +21,16 @@ export function touchHomeFolder(homeFolder: string | undefined, log: Logger): vo
   }
 }
 
-export function pingLocalUrl(localUrl: string | undefined, log: Logger): void {
+export function pingLocalUrl(localUrl: string | undefined, log: Logger, http: HttpPort): void {
   if (localUrl === undefined) return;
-  fetch(localUrl, { signal: AbortSignal.timeout(5000) })
-    .then((response) => response.body?.cancel())
-    .catch((error: unknown) => log.debug({ err: error, localUrl }, "webhook.localUrl did not answer"));
+  http(localUrl, { method: "GET", timeoutMs: 5000 }).catch((error: unknown) =>
+    log.debug({ err: error, localUrl }, "webhook.localUrl did not answer"),
+  );
 }
 
-export function nudgeRouter(routerUrl: string | undefined, log: Logger): void {
+export function nudgeRouter(routerUrl: string | undefined, log: Logger, http: HttpPort): void {
   if (routerUrl === undefined) return;
-  fetch(`${routerUrl}/runner`, { method: "POST", signal: AbortSignal.timeout(5000) })
-    .then((response) => response.body?.cancel())
-    .catch((error: unknown) => log.debug({ err: error, routerUrl }, "router did not take the nudge"));
+  http(`${routerUrl}/runner`, { method: "POST", timeoutMs: 5000 }).catch((error: unknown) =>
+    log.debug({ err: error, routerUrl }, "router did not take the nudge"),
+  );
 }

@@ -1,4 +1,4 @@
-import type { ServedJob } from "./vm-lifecycle.js";
+import type { ServedJob } from "./vm-lifecycle-deps.js";
 import type { Ledger } from "./model.js";
 
 /**

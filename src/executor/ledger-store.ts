@@ -152,7 +152,12 @@ function readSnapshot(file: string): Ledger {
   return {
     nextSeq: snapshot.nextSeq,
     // Snapshots written before `lastFailure` existed lack it.
-    jobs: new Map(snapshot.jobs.map((job) => [job.key, { ...job, lastFailure: job.lastFailure ?? null }])),
+    jobs: new Map(
+      snapshot.jobs.map((job) => [
+        job.key,
+        { ...job, lastFailure: job.lastFailure ?? null, lastFailureAt: job.lastFailureAt ?? null },
+      ]),
+    ),
     vms: new Map(snapshot.vms.map((vm) => [vm.name, vm])),
   };
 }

@@ -111,6 +111,7 @@ function newJob(key: string, at: number, deliveryId: string, o: ObservedJob, seq
     completedAt: o.status === "completed" ? at : null,
     attempts: 0,
     lastFailure: null,
+    lastFailureAt: null,
     givenUp: null,
   };
 }
@@ -215,7 +216,7 @@ function failVm(ledger: Ledger, name: string, at: number, reason: string): Ledge
   });
   const job = failed.jobs.get(vm.forJob);
   if (job === undefined || !countsAttempt(vm, job)) return failed;
-  return withJob(failed, { ...job, attempts: job.attempts + 1, lastFailure: reason });
+  return withJob(failed, { ...job, attempts: job.attempts + 1, lastFailure: reason, lastFailureAt: at });
 }
 
 /** A runner that took a job (known from the webhook or from its own log) did not fail its job. */

@@ -4,20 +4,12 @@
  * See ../../docs/reconciler.md for the rules.
  */
 
+import type { VmSpec } from "../shared/vm-spec.js";
+
+export type { VmSpec } from "../shared/vm-spec.js";
+
 /** GitHub's workflow_job statuses that we track. `completed` is final. */
 export type JobStatus = "queued" | "waiting" | "in_progress" | "completed";
-
-/** What a matching job asks for: the resolved image and resources, and the runner labels. */
-export interface VmSpec {
-  /** Resolved Tart image reference (after aliases), e.g. `ghcr.io/cirruslabs/macos-sequoia-xcode:latest`. */
-  readonly image: string;
-  /** CPU count for `tart set --cpu`, or null for the image default. */
-  readonly cpu: number | null;
-  /** Memory in MiB for `tart set --memory`, or null for the image default. */
-  readonly memoryMiB: number | null;
-  /** The job's `runs-on` labels, lower-cased and de-duplicated, in their original order. */
-  readonly labels: readonly string[];
-}
 
 export interface JobRecord {
   /** `${repo.toLowerCase()}#${jobId}#${runAttempt}` — see jobKey(). */
@@ -44,6 +36,8 @@ export interface JobRecord {
   readonly attempts: number;
   /** Why the last of those VMs failed (for the give-up reason). */
   readonly lastFailure: string | null;
+  /** When the last of those VMs failed: the retry backoff runs from here. */
+  readonly lastFailureAt: number | null;
   /** Set when the executor stopped trying to serve this job. */
   readonly givenUp: { readonly reason: string; readonly at: number } | null;
 }
@@ -162,6 +156,11 @@ export interface ReconcilePolicy {
   readonly completedGraceMs: number;
   /** Completed/given-up jobs are kept (as tombstones) this long after they finished, then pruned. */
   readonly tombstoneMs: number;
+  /**
+   * After a VM for a job failed, wait `retryBackoffMs × 2^(attempts−1)` from `lastFailureAt`
+   * before starting the next (absent: no wait).
+   */
+  readonly retryBackoffMs?: number;
 }
 
 /** The ledger key of a job. Repository names are case-insensitive on GitHub. */

@@ -45,7 +45,7 @@ export function reconcile(input: ReconcileInput): Action[] {
     .filter((action): action is Action => action !== null);
   return [
     ...vmActions,
-    ...startActions(ledger, covered, capacity, policy),
+    ...startActions(ledger, covered, capacity, policy, now),
     ...pruneActions(ledger, now, policy),
   ];
 }

@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import type { GitHubClient, GitHubRunner } from "../github/github-client.js";
 import type { Tart } from "../tart/tart.js";
 import type { Ledger, LedgerEvent } from "./model.js";
-import { isOwnVmName } from "./vm-name.js";
+import { isOwnVmName } from "../shared/vm-name.js";
 import { isWarm } from "./reconcile/warm-pool.js";
 
 export interface RecoveryResult {

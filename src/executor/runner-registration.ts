@@ -5,7 +5,7 @@
  */
 import type { RunnerRegistration } from "./runner-bootstrap.js";
 import type { VmSpec } from "./model.js";
-import type { VmLifecycleDeps } from "./vm-lifecycle.js";
+import type { VmLifecycleDeps } from "./vm-lifecycle-deps.js";
 
 export async function requestRegistration(
   name: string,

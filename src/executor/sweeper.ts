@@ -9,7 +9,7 @@ import type { Logger } from "pino";
 import type { GitHubClient } from "../github/github-client.js";
 import type { Tart } from "../tart/tart.js";
 import type { Ledger } from "./model.js";
-import { isOwnVmName } from "./vm-name.js";
+import { isOwnVmName } from "../shared/vm-name.js";
 
 export interface SweepResult {
   readonly leakedVms: number;

@@ -8,7 +8,7 @@ import { matchJob, type MatchRules } from "../github/label-matcher.js";
 import { deliveryAnswer, readWorkflowJobDelivery } from "../github/workflow-job-delivery.js";
 import type { WorkflowJobEvent } from "../github/workflow-job-event.js";
 import type { WebhookOutcome } from "../observability/metric-outcomes.js";
-import type { CapacitySummary, ForwardAnswer, ForwardResult } from "../router/router-protocol.js";
+import type { CapacitySummary, ForwardAnswer, ForwardResult } from "../shared/router-protocol.js";
 import type { JobStatus, ObservedJob } from "./model.js";
 
 export interface WebhookRequest {
@@ -107,7 +107,7 @@ export async function handleWebhook(
 }
 
 /**
- * A delivery forwarded by tart-router (src/router/router-protocol.ts): same checks, but a new
+ * A delivery forwarded by tart-router (src/shared/router-protocol.ts): same checks, but a new
  * queued job is recorded only if this host can start a VM for it now; otherwise the answer is
  * `full` and the router tries another host.
  */

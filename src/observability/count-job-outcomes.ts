@@ -1,6 +1,6 @@
 /** `tart_executor_jobs_total` by outcome and the queue-wait histogram, from ledger events as they happen. */
 import { jobKey, type Ledger, type LedgerEvent } from "../executor/model.js";
-import { isOwnVmName } from "../executor/vm-name.js";
+import { isOwnVmName } from "../shared/vm-name.js";
 import type { ExecutorMetrics } from "./executor-metrics.js";
 
 export function countJobOutcomes(

@@ -6,7 +6,7 @@
 import { capacityRefreshed, hostFailed, ownerLost } from "./host-health.js";
 import { fitsLimits, jobNeeds } from "./job-needs.js";
 import type { DispatchKind, ForwardFailure, RouterJob, RouterState } from "./router-model.js";
-import type { CapacitySummary, ForwardResult } from "./router-protocol.js";
+import type { CapacitySummary, ForwardResult } from "../shared/router-protocol.js";
 import { union, updateHost, withJob } from "./state-updates.js";
 
 /** Whether `host` may be sent the job now; the planner and the reducer share this rule. */

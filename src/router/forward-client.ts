@@ -7,7 +7,7 @@
 import { createHttpExchanger, type Exchange } from "./http-exchange.js";
 import { parseForwardAnswer, parseStatusAnswer } from "./protocol-schemas.js";
 import type { ForwardFailure, StoredDelivery } from "./router-model.js";
-import type { ExecutorStatusAnswer, ForwardAnswer } from "./router-protocol.js";
+import type { ExecutorStatusAnswer, ForwardAnswer } from "../shared/router-protocol.js";
 
 export type ForwardAttempt =
   | { readonly ok: true; readonly answer: ForwardAnswer; readonly seconds: number }

@@ -4,7 +4,7 @@
  * exponential backoff; one good status answer brings it back.
  */
 import type { HostState, RouterPolicy } from "./router-model.js";
-import type { CapacitySummary } from "./router-protocol.js";
+import type { CapacitySummary } from "../shared/router-protocol.js";
 
 /** A host the router has not heard from yet: down, to be probed at once. */
 export function unknownHost(hostname: string, since: number): HostState {

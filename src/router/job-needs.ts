@@ -5,7 +5,7 @@
  */
 import type { RouterHostConfig } from "../config/router-config.js";
 import { parseResourceLabel } from "../github/resource-label.js";
-import type { CapacitySummary } from "./router-protocol.js";
+import type { CapacitySummary } from "../shared/router-protocol.js";
 
 export interface JobNeeds {
   readonly cpu: number | null;

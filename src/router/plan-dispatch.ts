@@ -19,7 +19,7 @@ import { heldBy } from "./job-index.js";
 import { fitsBudgetNow, fitsLimits, jobNeeds } from "./job-needs.js";
 import type { JobNeeds } from "./job-needs.js";
 import type { Forward, HostState, RouterJob, RouterState } from "./router-model.js";
-import type { CapacitySummary } from "./router-protocol.js";
+import type { CapacitySummary } from "../shared/router-protocol.js";
 
 interface Slot {
   readonly config: RouterHostConfig;

@@ -4,7 +4,7 @@
  * can add to the protocol without breaking older routers.
  */
 import { z } from "zod";
-import type { CapacitySummary, ExecutorStatusAnswer, ForwardAnswer } from "./router-protocol.js";
+import type { CapacitySummary, ExecutorStatusAnswer, ForwardAnswer } from "../shared/router-protocol.js";
 
 const count = z.number().int().nonnegative();
 

@@ -5,7 +5,7 @@
  */
 import type { RouterHostConfig } from "../config/router-config.js";
 import type { PersistentMap } from "./persistent-map.js";
-import type { CapacitySummary, ForwardResult } from "./router-protocol.js";
+import type { CapacitySummary, ForwardResult } from "../shared/router-protocol.js";
 
 /** GitHub's workflow_job statuses. queued/waiting follow the latest; in_progress and completed only move forward. */
 export type RouterJobStatus = "queued" | "waiting" | "in_progress" | "completed";

@@ -4,7 +4,7 @@
  */
 import type { HostGauges, RouterGauges } from "../observability/router-metrics.js";
 import type { RouterJob, RouterState } from "./router-model.js";
-import type { CapacitySummary } from "./router-protocol.js";
+import type { CapacitySummary } from "../shared/router-protocol.js";
 
 /** The status answer lists at most this many jobs (the counts are always complete). */
 const MAX_LISTED_JOBS = 500;

@@ -17,6 +17,7 @@ export function startActions(
   covered: ReadonlyMap<string, string>,
   capacity: Capacity,
   policy: ReconcilePolicy,
+  now: number,
 ): Action[] {
   const actions: Action[] = [];
   let used = usage(ledger);
@@ -33,10 +34,18 @@ export function startActions(
       blocked = true;
       continue;
     }
-    actions.push({ type: "start-vm", forJob: job.key, spec: job.spec });
+    // A job waiting out its retry backoff keeps its place and its share of the capacity.
+    if (!inBackoff(job, now, policy)) actions.push({ type: "start-vm", forJob: job.key, spec: job.spec });
     used = withSpec(used, job.spec);
   }
   return actions;
+}
+
+/** True while a job whose last VM failed must wait before the next attempt. */
+export function inBackoff(job: JobRecord, now: number, policy: ReconcilePolicy): boolean {
+  if (job.lastFailureAt === null || job.attempts === 0) return false;
+  const wait = (policy.retryBackoffMs ?? 0) * 2 ** (job.attempts - 1);
+  return now - job.lastFailureAt < wait;
 }
 
 function giveUpReason(job: JobRecord, capacity: Capacity, policy: ReconcilePolicy): string | null {

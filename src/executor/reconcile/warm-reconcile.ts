@@ -40,7 +40,7 @@ export function reconcileWithWarmPool(input: ReconcileInput, warm: WarmPoolPolic
         : (leftoverColdVm(vm, ctx) ?? decideVm(vm, { ledger, now, policy, covering }));
     if (action !== null) decided.set(vm.name, action);
   }
-  const jobActions = startActions(ledger, covered, capacity, policy);
+  const jobActions = startActions(ledger, covered, capacity, policy, now);
   for (const action of evictions(ctx, covered, decided, jobActions)) {
     if (action.type === "teardown-vm") decided.set(action.vm, action);
   }

@@ -5,7 +5,7 @@ import { handleForwardedWebhook } from "../../../src/executor/webhook-handler.js
 import { signWebhookBody } from "../../../src/github/webhook-signature.js";
 import { createExecutorMetrics } from "../../../src/observability/executor-metrics.js";
 import { createLogger } from "../../../src/observability/logger.js";
-import type { CapacitySummary } from "../../../src/router/router-protocol.js";
+import type { CapacitySummary } from "../../../src/shared/router-protocol.js";
 import { workflowJobPayload } from "../../helpers/workflow-job-payload.js";
 
 const SECRET = "webhook-secret-for-tests";

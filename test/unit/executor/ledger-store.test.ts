@@ -48,6 +48,24 @@ describe("LedgerStore", () => {
     await reopened.close();
   });
 
+  it("keeps a job's failed attempts and the time of the last failure (the retry backoff) across a reopen", async () => {
+    for (const compactEvery of [1_000, 1]) {
+      const dir = tempDir();
+      const store = LedgerStore.open(dir, { compactEvery });
+      await store.append({ type: "job-observed", at: 1, deliveryId: "d1", job: job(3) });
+      const forJob = jobKey("acme/app", 3, 1);
+      await store.append({ type: "vm-started", at: 2, vm: "vm-1", spec: job(3).spec, forJob });
+      await store.append({ type: "vm-failed", at: 5_000, vm: "vm-1", reason: "boot failed" });
+      const reopened = LedgerStore.open(dir);
+      expect(reopened.ledger.jobs.get(forJob)).toMatchObject({
+        attempts: 1,
+        lastFailure: "boot failed",
+        lastFailureAt: 5_000,
+      });
+      await reopened.close();
+    }
+  });
+
   it("writes the journal before append resolves", async () => {
     const dir = tempDir();
     const store = LedgerStore.open(dir);

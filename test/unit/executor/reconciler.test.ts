@@ -408,3 +408,41 @@ describe("one pass", () => {
     expect(run(ledger, now)).toEqual(actions);
   });
 });
+
+describe("retry backoff (kept in the ledger)", () => {
+  const failedOnce = (at: number, failures = 1): LedgerEvent[] => [
+    jobEvent(1, "queued", 0),
+    ...Array.from({ length: failures }, (_, index): LedgerEvent[] => [
+      vmStarted(`vm-${index}`, 1, at - 10),
+      { type: "vm-failed", at, vm: `vm-${index}`, reason: "boom" },
+      { type: "vm-gone", at, vm: `vm-${index}` },
+    ]).flat(),
+  ];
+
+  it("waits retryBackoffMs after a job's first failed VM, then starts the next", () => {
+    const ledger = fold(failedOnce(1_000));
+    expect(ledger.jobs.get(key(1))?.lastFailureAt).toBe(1_000);
+    const policy = { retryBackoffMs: 30_000 };
+    expect(run(ledger, 1_000 + 29_999, { policy })).toEqual([]);
+    expect(run(ledger, 1_000 + 30_000, { policy })).toEqual([
+      { type: "start-vm", forJob: key(1), spec: spec() },
+    ]);
+  });
+
+  it("doubles the wait with every further failure", () => {
+    const ledger = fold(failedOnce(1_000, 2));
+    const policy = { retryBackoffMs: 30_000, maxAttempts: 5 };
+    expect(run(ledger, 1_000 + 59_999, { policy })).toEqual([]);
+    expect(run(ledger, 1_000 + 60_000, { policy })).toHaveLength(1);
+  });
+
+  it("a job waiting out its backoff keeps its share of the capacity; younger jobs start beside it", () => {
+    const ledger = fold([...failedOnce(1_000), jobEvent(2, "queued", 1), jobEvent(3, "queued", 2)]);
+    const actions = run(ledger, 2_000, { policy: { retryBackoffMs: 30_000 }, capacity: { maxVms: 2 } });
+    expect(actions).toEqual([{ type: "start-vm", forJob: key(2), spec: spec() }]);
+  });
+
+  it("no backoff without retryBackoffMs", () => {
+    expect(run(fold(failedOnce(1_000)), 1_000)).toHaveLength(1);
+  });
+});

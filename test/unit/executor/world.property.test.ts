@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Action } from "../../../src/executor/model.js";
 import { capacityArb, commandsArb, policyArb } from "./support/arbitraries.js";
 import { numRuns } from "./support/fc.js";
-import { createInvariants } from "./support/invariants.js";
+import { createInvariants, inBackoff } from "./support/invariants.js";
 import { World } from "./support/world.js";
 
 function teardownKind(reason: string): string {
@@ -37,6 +37,9 @@ describe("the reconciler in a generated world", () => {
           onEvent: invariants.onEvent,
           onPass: (state, actions) => {
             tally(actions);
+            for (const job of state.ledger.jobs.values())
+              if (job.status === "queued" && inBackoff(job, state.now, policy))
+                seen.set("retry backoff", (seen.get("retry backoff") ?? 0) + 1);
             invariants.onPass(state, actions);
           },
         });
@@ -62,6 +65,7 @@ describe("the reconciler in a generated world", () => {
       "teardown: before busy",
       "teardown: deadline",
       "teardown: idle",
+      "retry backoff",
     ]) {
       expect(seen.get(label) ?? 0, label).toBeGreaterThan(0);
     }

@@ -10,7 +10,7 @@ import type {
   CapacitySummary,
   ForwardAnswer,
   ForwardResult,
-} from "../../../../src/router/router-protocol.js";
+} from "../../../../src/shared/router-protocol.js";
 
 export interface ReceivedForward {
   readonly headers: IncomingHttpHeaders;

@@ -25,6 +25,7 @@ export const policyArb: fc.Arbitrary<ReconcilePolicy> = fc.record({
   }),
   completedGraceMs: fc.constantFrom(0, MINUTE),
   tombstoneMs: fc.constantFrom(0, 10 * MINUTE, 60 * MINUTE),
+  retryBackoffMs: fc.constantFrom(0, 30_000, 2 * MINUTE),
 });
 
 const pick = fc.nat(20);

@@ -43,6 +43,12 @@ function canCover(vm: VmRecord): boolean {
   return isCoverable(vm) || (vm.servingJob === null && vm.phase === "busy");
 }
 
+/** Its last VM failed less than `retryBackoffMs · 2^(attempts − 1)` ago: no new VM yet. */
+export function inBackoff(job: JobRecord, now: number, policy: { retryBackoffMs?: number }): boolean {
+  if (job.lastFailureAt === null || job.attempts === 0) return false;
+  return now < job.lastFailureAt + (policy.retryBackoffMs ?? 0) * Math.pow(2, job.attempts - 1);
+}
+
 /** Queued on GitHub and still served by us. */
 function needsRunner(job: JobRecord): boolean {
   return job.status === "queued" && job.givenUp === null;
@@ -119,6 +125,9 @@ function checkAttempts(before: Ledger, event: LedgerEvent, after: Ledger): void 
       old.givenUp === null &&
       (old.status === "queued" || old.status === "waiting");
     check(delta === (countable ? 1 : 0), `${key} attempts moved by ${delta}`);
+    // The retry backoff runs from the failure that counted, and only such a failure moves it.
+    const failedAt = delta === 1 && event.type === "vm-failed" ? event.at : old.lastFailureAt;
+    check(job.lastFailureAt === failedAt, `${key} lastFailureAt is ${job.lastFailureAt}, not ${failedAt}`);
   }
 }
 
@@ -137,7 +146,7 @@ export function checkActions(world: ReconcileInput, actions: readonly Action[]):
   check(isDeepStrictEqual(again, actions), "reconcile is not deterministic");
 
   const covered = coverage(ledger);
-  checkArrivalOrder(ledger, covered, actions);
+  checkArrivalOrder(ledger, covered, actions, (job) => inBackoff(job, now, policy));
   const touched = new Set<string>();
   let used = usage(ledger);
   for (const action of actions) {
@@ -172,6 +181,10 @@ export function checkActions(world: ReconcileInput, actions: readonly Action[]):
           `start for ${action.forJob} past its attempts`,
         );
         check(!covered.has(action.forJob), `start for ${action.forJob}, which is covered`);
+        check(
+          job !== undefined && !inBackoff(job, now, policy),
+          `start for ${action.forJob} during its retry backoff`,
+        );
         check(capacity.accepting, "start while draining");
         used = {
           vms: used.vms + 1,
@@ -207,11 +220,13 @@ function checkArrivalOrder(
   ledger: Ledger,
   covered: ReadonlyMap<string, string>,
   actions: readonly Action[],
+  backingOff: (job: JobRecord) => boolean,
 ): void {
   const started = new Set(actions.flatMap((a) => (a.type === "start-vm" ? [a.forJob] : [])));
   const givingUp = new Set(actions.flatMap((a) => (a.type === "give-up-job" ? [a.job] : [])));
+  // A job waiting out its retry backoff is passed over (it keeps its share of the capacity).
   const waiting = [...ledger.jobs.values()]
-    .filter((job) => needsRunner(job) && !covered.has(job.key) && !givingUp.has(job.key))
+    .filter((job) => needsRunner(job) && !covered.has(job.key) && !givingUp.has(job.key) && !backingOff(job))
     .sort((a, b) => a.seq - b.seq);
   const firstSkipped = waiting.findIndex((job) => !started.has(job.key));
   if (firstSkipped === -1) return;
@@ -259,22 +274,29 @@ export function checkSettled(world: ReconcileInput): void {
     );
   }
 
-  // Strict arrival order: the first uncovered queued job is waiting only for room.
-  const head = [...ledger.jobs.values()]
+  // Strict arrival order: the first uncovered queued job is waiting only for room — or for its
+  // retry backoff, holding its share of the room; then the same holds for the next one.
+  const uncovered = [...ledger.jobs.values()]
     .filter((job) => needsRunner(job) && !covered.has(job.key))
-    .sort((a, b) => a.seq - b.seq)[0];
-  if (head !== undefined) {
+    .sort((a, b) => a.seq - b.seq);
+  let reserved = used;
+  for (const head of uncovered) {
     const after = {
-      vms: used.vms + 1,
-      cpu: used.cpu + (head.spec.cpu ?? 0),
-      memoryMiB: used.memoryMiB + (head.spec.memoryMiB ?? 0),
+      vms: reserved.vms + 1,
+      cpu: reserved.cpu + (head.spec.cpu ?? 0),
+      memoryMiB: reserved.memoryMiB + (head.spec.memoryMiB ?? 0),
     };
     const fits =
       after.vms <= capacity.maxVms &&
       (capacity.cpuLimit === null || after.cpu <= capacity.cpuLimit) &&
       (capacity.memoryLimitMiB === null || after.memoryMiB <= capacity.memoryLimitMiB);
-    check(!capacity.accepting || !fits, `${head.key} is uncovered although a slot is free`);
     check(head.attempts < policy.maxAttempts, `${head.key} is out of attempts but not given up`);
+    if (fits && inBackoff(head, now, policy)) {
+      reserved = after;
+      continue;
+    }
+    check(!capacity.accepting || !fits, `${head.key} is uncovered although a slot is free`);
+    break;
   }
 
   if (world.warm !== undefined) checkWarmSettled(world, world.warm);

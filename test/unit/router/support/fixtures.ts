@@ -2,7 +2,7 @@
 import type { RouterHostConfig } from "../../../../src/config/router-config.js";
 import { jobKey } from "../../../../src/router/router-model.js";
 import type { RouterEvent, RouterJobStatus, RouterPolicy } from "../../../../src/router/router-model.js";
-import type { CapacitySummary } from "../../../../src/router/router-protocol.js";
+import type { CapacitySummary } from "../../../../src/shared/router-protocol.js";
 
 export const REPO = "Acme/App";
 export const GRACE_MS = 15_000;

@@ -8,7 +8,7 @@ import type {
   RouterPolicy,
   RouterState,
 } from "../../../../src/router/router-model.js";
-import type { ForwardResult } from "../../../../src/router/router-protocol.js";
+import type { ForwardResult } from "../../../../src/shared/router-protocol.js";
 import { planDispatch } from "../../../../src/router/plan-dispatch.js";
 import { capacity, delivery, policy, type DeliveryOptions } from "./fixtures.js";
 import type { RouterJobStatus } from "../../../../src/router/router-model.js";

@@ -18,7 +18,7 @@
  * Status — `GET {executor}/status` → ExecutorStatusAnswer (unauthenticated, read-only).
  *
  * Runner names carry the owning executor: `tart-executor-<hostId>-<8 chars>`, see
- * src/executor/vm-name.ts (`vmNameHost`). An `in_progress` whose `runner_name` belongs to host X
+ * src/shared/vm-name.ts (`vmNameHost`). An `in_progress` whose `runner_name` belongs to host X
  * goes to X.
  */
 export type ForwardResult = "accepted" | "full" | "duplicate" | "recorded" | "ignored";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatVmName, hostId, isOwnVmName, vmNameHost } from "../../../src/executor/vm-name.js";
+import { formatVmName, hostId, isOwnVmName, vmNameHost } from "../../../src/shared/vm-name.js";
 
 const sequence = (values: number[]) => {
   let index = 0;

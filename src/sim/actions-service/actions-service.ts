@@ -66,6 +66,8 @@ export interface FakeActionsService {
   revokeAdminTokens(): void;
   /** Opens a session on the named scale set as another listener would. */
   holdSession(scaleSetName: string, owner?: string): void;
+  /** Ends the session of the named scale set, whoever holds it (it expired on the service). */
+  releaseSession(scaleSetName: string): void;
   /** Queues a raw message (unknown type, malformed body…) for a scale set. */
   pushRawMessage(scaleSetName: string, messageType: string, body: string): void;
   waitFor<T>(probe: () => T | undefined | false | null, timeoutMs: number, what?: string): Promise<T>;
@@ -229,6 +231,12 @@ export async function startFakeActionsService(
     holdSession: (name, owner = "another-listener") => {
       if (sets.openSession(setNamed(name), owner) === undefined)
         throw new Error(`${name} already has a session`);
+      changes.notify();
+    },
+    releaseSession: (name) => {
+      const set = setNamed(name);
+      set.session = undefined;
+      set.capacity = 0;
       changes.notify();
     },
     pushRawMessage: (name, type, body) => {

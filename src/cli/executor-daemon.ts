@@ -42,6 +42,7 @@ import { runVmLifecycle } from "../executor/vm-lifecycle.js";
 import { hostCapacity, reconcilePolicy, vmSettings } from "./executor-settings.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
+import { scaleSetJobSource, scaleSetWebhookSecret } from "./scaleset-job-source.js";
 
 export interface ExecutorDaemonOptions {
   readonly config: ExecutorConfig;
@@ -87,7 +88,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     onCommand: (event) => metrics.tartCommand(event.command, event.outcome),
   });
   const t = config.timeouts;
-  const github = new GitHubClient({
+  const restGitHub = new GitHubClient({
     appId: config.github.appId,
     privateKeyPem: options.privateKeyPem,
     apiUrl: config.github.apiUrl,
@@ -110,6 +111,15 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       },
     },
   });
+  // Scale-set mode (null in webhook mode): jobs from the scale set's queue, JIT configs from the scale set.
+  const scaleSet = scaleSetJobSource(config, {
+    github: restGitHub,
+    log,
+    clock,
+    random,
+    onSecret: rememberSecret(options.secrets),
+  });
+  const github = scaleSet?.github ?? restGitHub;
   const runnerPackage = new RunnerPackageCache({
     dir: path.join(stateDir, "runner-cache"),
     locate: () => github.runnerDownload("osx", "arm64"),
@@ -215,9 +225,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       version,
       now: clock.now(),
     });
-  const secret = config.webhook.insecureSkipSignatureVerification
-    ? null
-    : (config.github.webhookSecret ?? null);
+  const secret = config.webhook.insecureSkipSignatureVerification ? null : scaleSetWebhookSecret(config);
   const routerToken = config.webhook.routerToken ?? null;
   const handlerDeps = {
     secret,
@@ -246,11 +254,12 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   );
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
+  scaleSet?.start(executor);
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
   pingLocalUrl(config.webhook.localUrl, log);
   nudgeRouter(config.webhook.routerUrl, log);
   // Behind a router, the router recovers missed deliveries; standalone, we ask GitHub for them.
-  if (config.webhook.routerUrl === undefined)
+  if (config.webhook.routerUrl === undefined && scaleSet === null)
     void redeliverMissedWebhooks({
       github,
       seen: deliveriesSeen(executor.ledger),
@@ -268,6 +277,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     abortAll: (reason) => executor.abortAll(reason),
     close: async (reason) => {
       clearInterval(sweepTimer);
+      await scaleSet?.close();
       await executor.stop(reason, { drainMs: t.drainMs });
       await server.close();
       await store.close();

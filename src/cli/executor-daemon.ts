@@ -217,14 +217,16 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   }, t.sweepMs);
   sweepTimer.unref();
 
-  const status = () =>
-    executorStatus({
+  const status = () => ({
+    ...executorStatus({
       ledger: executor.ledger,
       capacity: { ...capacity, accepting: executor.accepting },
       hostname: config.hostname,
       version,
       now: clock.now(),
-    });
+    }),
+    ...(scaleSet === null ? {} : { scaleSet: scaleSet.status() }),
+  });
   const secret = config.webhook.insecureSkipSignatureVerification ? null : scaleSetWebhookSecret(config);
   const routerToken = config.webhook.routerToken ?? null;
   const handlerDeps = {

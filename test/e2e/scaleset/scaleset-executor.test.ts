@@ -3,6 +3,7 @@
  * Actions service, boots a VM whose runner got its JIT config from the scale set, serves the job
  * with no webhook at all, leaves nothing behind; `tart-executor scaleset remove` deletes the set.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { startFakeActionsService } from "../../../src/sim/actions-service/actions-service.js";
 import {
@@ -25,9 +26,11 @@ describe("scale-set mode", () => {
     context.onTestFinished(() => service.close());
     const labels = ["tartelet", IMAGE_WITH_RUNNER];
     const overrides = {
-      github: { jobSource: "scaleset", scaleSet: { name: "mini-1-set", labels } },
+      github: { jobSource: "scaleset", webhookSecret: undefined, scaleSet: { name: "mini-1-set", labels } },
       webhook: { host: "127.0.0.1" },
     };
+    // No webhook secret at all: scale-set mode does not need one.
+    expect(readFileSync(world.config(overrides), "utf8")).not.toContain("webhookSecret");
     const executor = await world.startExecutor(overrides);
     await waitFor(() => service.scaleSets()[0]?.session, 30_000, "the executor's scale-set session");
     expect(service.scaleSets().map((s) => [s.name, s.labels.map((l) => l.name)])).toEqual([
@@ -49,6 +52,23 @@ describe("scale-set mode", () => {
       .logs()
       .filter((l) => l.msg === "workflow job" || l.msg === "scale-set jobs acquired");
     expect(messages.length).toBeGreaterThan(0);
+
+    const status = (await (await fetch(`${executor.url}/status`)).json()) as {
+      scaleSet?: { session: string; lastMessageAt: number | null; scaleSet: { name: string } | null };
+    };
+    expect(status.scaleSet).toMatchObject({ session: "connected", scaleSet: { name: "mini-1-set" } });
+    expect(status.scaleSet?.lastMessageAt).toEqual(expect.any(Number));
+    // A webhook, even one that claims to be signed, is refused: no secret is trusted in this mode.
+    const webhook = await fetch(`${executor.url}/webhook`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "workflow_job",
+        "x-hub-signature-256": "sha256=00",
+      },
+      body: "{}",
+    });
+    expect(webhook.status).toBe(401);
 
     await executor.stop("SIGTERM", 30_000);
     expect(service.scaleSets()[0]?.session).toBeUndefined();

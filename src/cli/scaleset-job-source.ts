@@ -34,6 +34,7 @@ export interface ScaleSetJobSourceDeps {
   readonly fetch?: Fetch;
   readonly onSecret?: (secret: string) => void;
   readonly userAgent?: string;
+  readonly staleQueuedMs?: number;
 }
 
 export function desiredScaleSet(config: ExecutorConfig): DesiredScaleSet {
@@ -112,6 +113,10 @@ export function scaleSetJobSource(
           defaultMemoryMiB: config.tart.defaultMemory ?? null,
         },
         record: (deliveryId, job) => executor.recordJob(deliveryId, job),
+        ledger: () => executor.ledger,
+        giveUp: (job, reason) => executor.emit({ type: "job-given-up", at: deps.clock.now(), job, reason }),
+        // As long as an idle runner may wait for its job (timeouts.jobStart).
+        staleQueuedMs: deps.staleQueuedMs ?? config.timeouts.jobStartMs,
         freeSlots: () =>
           executor.accepting ? freeSlots(executor.ledger, config.tart.numberOfVirtualMachines) : 0,
         clock: deps.clock,

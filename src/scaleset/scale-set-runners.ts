@@ -44,12 +44,27 @@ export function scaleSetRunners(client: GitHubClient, deps: ScaleSetRunnerDeps):
       const found = body?.value?.[0];
       return found === undefined ? null : { id: found.id, name: found.name, status: "offline", busy: false };
     },
+    listRunners: async () => {
+      // REST lists what it knows (with busy); the scale set's own agents fill in the rest.
+      const rest = await client.listRunners();
+      const { body } = await deps.connection.request<{
+        value?: Array<{ id: number; name: string; runnerScaleSetId?: number }>;
+      }>("GET", AGENTS, { expect: 200 });
+      const id = await deps.scaleSetId();
+      const known = new Set(rest.map((r) => r.id));
+      const agents = (body?.value ?? [])
+        .filter((a) => a.runnerScaleSetId === id && !known.has(a.id))
+        .map((a) => ({ id: a.id, name: a.name, status: "offline", busy: false }));
+      return [...rest, ...agents];
+    },
     deleteRunner: async (id, signal) => {
       try {
         await deps.connection.request("DELETE", `${AGENTS}/${id}`, { expect: 204, ...opts(signal) });
         return "deleted";
       } catch (error) {
-        if (error instanceof ScaleSetHttpError && error.status === 404) return "not-found";
+        // Not a scale-set agent: a registration of the REST API (webhook mode, an older run).
+        if (error instanceof ScaleSetHttpError && error.status === 404)
+          return client.deleteRunner(id, signal);
         if (error instanceof ScaleSetHttpError && error.typeName?.includes("JobStillRunning") === true)
           return "busy";
         throw error;

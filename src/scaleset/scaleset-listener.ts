@@ -7,7 +7,7 @@
  */
 import type { Logger } from "pino";
 import type { Clock } from "../clock.js";
-import type { ObservedJob } from "../executor/model.js";
+import type { Ledger, ObservedJob } from "../executor/model.js";
 import { matchJob, type MatchRules } from "../github/label-matcher.js";
 import type { ActionsConnection } from "./actions-connection.js";
 import { backoffMs, type BackoffPolicy } from "./backoff.js";
@@ -37,6 +37,15 @@ export interface ScaleSetListenerDeps {
   readonly pollTimeoutMs?: number;
   /** How long an acquired job counts against the capacity before its JobAssigned arrives. Default 60 s. */
   readonly acquiredHoldMs?: number;
+  /**
+   * The ledger, and how to give up a job: a scale-set job still `queued` after `staleQueuedMs`
+   * (default 10 min) was most likely reassigned to another scale set after its runner did not
+   * come; giving it up frees its slot (the service serves it elsewhere; if it is still ours, a
+   * runner of our set still takes it).
+   */
+  readonly ledger?: () => Ledger;
+  readonly giveUp?: (jobKey: string, reason: string) => void;
+  readonly staleQueuedMs?: number;
   readonly onMessage?: (type: string) => void;
   readonly onAcquire?: (latencyMs: number, acquired: number) => void;
   readonly onSessionState?: (state: SessionState) => void;
@@ -169,10 +178,25 @@ export class ScaleSetListener {
       }
       if (this.#state !== "connected") this.#setState("connected");
       failures = 0;
+      this.#giveUpStale();
       if (message === null) continue;
       this.#lastMessageAt = this.#deps.clock.now();
       const handled = await this.#handle(session, message, outer);
       if (handled) lastMessageId = message.messageId ?? lastMessageId;
+    }
+  }
+
+  #giveUpStale(): void {
+    const { ledger, giveUp } = this.#deps;
+    if (ledger === undefined || giveUp === undefined) return;
+    const limit = this.#deps.staleQueuedMs ?? 600_000;
+    const now = this.#deps.clock.now();
+    for (const job of ledger().jobs.values()) {
+      if (job.status !== "queued" || job.givenUp !== null || now - job.updatedAt <= limit) continue;
+      if (!job.deliveries.some((d) => d.startsWith("scaleset:"))) continue;
+      const reason = `no runner took it within ${Math.round(limit / 1000)} s of its assignment; the Actions service reassigns such jobs`;
+      this.#deps.log.warn({ job: job.key }, `scale-set job given up here: ${reason}`);
+      giveUp(job.key, reason);
     }
   }
 

@@ -76,6 +76,7 @@ export function registerActionsRoutes(app: FastifyInstance, state: ActionsState)
     const set = setOf(request);
     if (set.session === undefined || set.session.token !== bearer(request))
       throw new ActionsError(401, "UnauthorizedException", "The message queue token is not valid.");
+    set.session.lastSeenMs = clock.now();
     return set;
   };
   const groupOf = (id: number): RunnerGroup => {
@@ -188,7 +189,9 @@ export function registerActionsRoutes(app: FastifyInstance, state: ActionsState)
     admin(request);
     const set = setOf(request);
     const owner = (request.body as { ownerName?: unknown } | undefined)?.ownerName;
-    const session = sets.openSession(set, typeof owner === "string" ? owner : "");
+    // A session whose listener stopped polling long ago (a killed process) has expired.
+    if (set.session !== undefined && !assigner.live(set)) set.session = undefined;
+    const session = sets.openSession(set, typeof owner === "string" ? owner : "", clock.now());
     if (session === undefined)
       throw new ActionsError(
         409,

@@ -36,6 +36,8 @@ export interface FakeActionsServiceOptions {
   readonly runnerTimeoutMs?: number;
   readonly leaseMs?: number;
   readonly adminTokenTtlMs?: number;
+  /** A session not polled for this long expires: no more offers, and a new listener may open one (default 120 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 export interface RecordedActionsRequest {
@@ -95,6 +97,7 @@ export async function startFakeActionsService(
     offerTimeoutMs: options.offerTimeoutMs ?? 30_000,
     runnerTimeoutMs: options.runnerTimeoutMs ?? 300_000,
     leaseMs: options.leaseMs ?? 10_000,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? 120_000,
   });
   const adminTokens = new AdminTokens(options.adminTokenTtlMs ?? 3_600_000);
   const state: ActionsState = {
@@ -229,7 +232,7 @@ export async function startFakeActionsService(
     },
     revokeAdminTokens: () => adminTokens.revokeAll(),
     holdSession: (name, owner = "another-listener") => {
-      if (sets.openSession(setNamed(name), owner) === undefined)
+      if (sets.openSession(setNamed(name), owner, clock.now()) === undefined)
         throw new Error(`${name} already has a session`);
       changes.notify();
     },

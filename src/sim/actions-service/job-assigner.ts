@@ -80,6 +80,8 @@ export interface JobAssignerDeps {
   readonly offerTimeoutMs: number;
   readonly runnerTimeoutMs: number;
   readonly leaseMs: number;
+  /** A session nobody polls for this long no longer gets offers and may be taken over. */
+  readonly sessionTimeoutMs: number;
 }
 
 const iso = (ms: number | undefined): string =>
@@ -200,6 +202,7 @@ export class JobAssigner {
 
   /** Advertised capacity minus what the set was given and has not started. */
   spare(set: ScaleSet): number {
+    if (!this.live(set)) return 0;
     let taken = 0;
     for (const job of this.#jobs.values())
       if (
@@ -208,6 +211,14 @@ export class JobAssigner {
       )
         taken += 1;
     return set.capacity - taken;
+  }
+
+  /** Whether the set has a session whose listener was seen recently. */
+  live(set: ScaleSet): boolean {
+    return (
+      set.session !== undefined &&
+      this.#deps.clock.now() - set.session.lastSeenMs <= this.#deps.sessionTimeoutMs
+    );
   }
 
   /** Offers every unoffered available job, oldest first, to the matching set with most room. */

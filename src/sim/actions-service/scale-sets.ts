@@ -21,6 +21,8 @@ export interface Session {
   readonly sessionId: string;
   readonly ownerName: string;
   token: string;
+  /** Last time its listener polled, acknowledged or acquired (or opened it). */
+  lastSeenMs: number;
 }
 
 export interface ScaleSet {
@@ -72,9 +74,9 @@ export class ScaleSets {
   }
 
   /** Opens a session; undefined when another listener holds one. */
-  openSession(set: ScaleSet, ownerName: string): Session | undefined {
+  openSession(set: ScaleSet, ownerName: string, nowMs: number): Session | undefined {
     if (set.session !== undefined) return undefined;
-    set.session = { sessionId: randomUUID(), ownerName, token: randomUUID() };
+    set.session = { sessionId: randomUUID(), ownerName, token: randomUUID(), lastSeenMs: nowMs };
     return set.session;
   }
 

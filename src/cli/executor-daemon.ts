@@ -245,7 +245,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const server = buildExecutorServer({
     log,
     maxBodyBytes: config.webhook.maxBodyBytes,
-    metrics,
+    metrics: scaleSet?.withMetrics(metrics) ?? metrics,
     status,
     ...executorWebhooks({ handler: handlerDeps, status, ledger: () => executor.ledger, routerToken }),
   });

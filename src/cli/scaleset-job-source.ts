@@ -14,6 +14,7 @@ import { runnerConfigUrl, runnerScopeOf } from "../github/runner-scope.js";
 import { ActionsConnection, type Fetch } from "../scaleset/actions-connection.js";
 import { ensureScaleSet, type DesiredScaleSet } from "../scaleset/scale-set-api.js";
 import { scaleSetRunners } from "../scaleset/scale-set-runners.js";
+import { createScaleSetMetrics } from "../scaleset/scaleset-metrics.js";
 import { ScaleSetListener, type ScaleSetListenerStatus } from "../scaleset/scaleset-listener.js";
 
 export interface ScaleSetJobSource {
@@ -22,6 +23,8 @@ export interface ScaleSetJobSource {
   /** Starts listening; jobs go to `executor`. */
   start(executor: Executor): void;
   status(): ScaleSetListenerStatus | null;
+  /** The executor's metrics plus the scale-set ones in `render()`. */
+  withMetrics<M extends { render(): Promise<string> }>(metrics: M): M;
   /** Closes the message session (the scale set stays). */
   close(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export function scaleSetJobSource(
   const connection = actionsConnectionFor(config, deps);
   const desired = desiredScaleSet(config);
   let listener: ScaleSetListener | undefined;
+  const metrics = createScaleSetMetrics(config.hostname);
   let scaleSetId: Promise<number> | undefined;
   const controller = new AbortController();
   let done: Promise<void> = Promise.resolve();
@@ -122,11 +126,18 @@ export function scaleSetJobSource(
         clock: deps.clock,
         random: deps.random,
         log: deps.log.child({ component: "scaleset" }),
+        onMessage: (type) => metrics.message(type),
+        onAcquire: (latencyMs) => metrics.acquired(latencyMs),
+        onSessionState: (state) => metrics.sessionState(state),
       });
       done = listener.run(controller.signal);
       deps.log.info({ scaleSet: desired.name, labels: desired.labels }, "scale-set mode: listening for jobs");
     },
     status: () => listener?.status() ?? null,
+    withMetrics: (base) =>
+      Object.assign(Object.create(base) as typeof base, {
+        render: async () => `${await base.render()}${await metrics.render()}`,
+      }),
     close: async () => {
       controller.abort();
       await done;

@@ -58,6 +58,12 @@ describe("scale-set mode", () => {
     };
     expect(status.scaleSet).toMatchObject({ session: "connected", scaleSet: { name: "mini-1-set" } });
     expect(status.scaleSet?.lastMessageAt).toEqual(expect.any(Number));
+    const metrics = await (await fetch(`${executor.url}/metrics`)).text();
+    expect(metrics).toMatch(/tart_executor_scaleset_messages_total\{[^}]*type="JobAssigned"[^}]*\} 1/);
+    expect(metrics).toMatch(/tart_executor_scaleset_messages_total\{[^}]*type="JobCompleted"[^}]*\} 1/);
+    expect(metrics).toMatch(/tart_executor_scaleset_session\{[^}]*state="connected"[^}]*\} 1/);
+    expect(metrics).toMatch(/tart_executor_scaleset_acquire_seconds_count\{[^}]*\} 1/);
+    expect(metrics).toContain("tart_executor_webhooks_total");
     // A webhook, even one that claims to be signed, is refused: no secret is trusted in this mode.
     const webhook = await fetch(`${executor.url}/webhook`, {
       method: "POST",

@@ -23,6 +23,7 @@ import { nodeDoctorDeps } from "../doctor/node-doctor-deps.js";
 import { runRouterDoctor } from "../doctor/router-doctor.js";
 import { doctorExitCode, formatDoctorReport } from "./doctor-report.js";
 import { resolveTartExecutable } from "./resolve-tart-executable.js";
+import { scaleSetDoctorCheck } from "./scaleset-doctor-check.js";
 
 export interface DoctorCommandOptions {
   /** The --config flag, if given. */
@@ -73,6 +74,7 @@ export async function runExecutorDoctorCommand(options: DoctorCommandOptions): P
     config: loadExecutorConfigForDoctor(options.configFlag, deps),
     resolveTart: (configured) => resolveTartExecutable(configured, deps.env["PATH"]),
     checkGitHub: checkGitHubApp,
+    checkScaleSet: (config, pem) => scaleSetDoctorCheck(config, pem),
   });
   options.write(formatDoctorReport(checks, { color: options.color }));
   return doctorExitCode(checks);

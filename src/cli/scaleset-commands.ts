@@ -7,7 +7,6 @@ import { removeScaleSet } from "../scaleset/scale-set-api.js";
 import { loadExecutorConfigForCli, readPrivateKey } from "./load-executor-config-for-cli.js";
 import { packageVersion } from "./package-version.js";
 import { actionsConnectionFor, desiredScaleSet } from "./scaleset-job-source.js";
-import { createLogger } from "../observability/logger.js";
 
 export function addScaleSetCommands(program: Command): void {
   const scaleset = program
@@ -35,7 +34,6 @@ export function addScaleSetCommands(program: Command): void {
         github,
         clock: systemClock,
         random: Math.random,
-        log: createLogger({ level: "silent", pretty: false }),
       });
       try {
         const removed = await removeScaleSet(connection, desired);

@@ -4,7 +4,7 @@
  * (the scale set's generatejitconfig). In webhook mode it is null and changes nothing.
  */
 import { randomBytes } from "node:crypto";
-import type { Logger } from "pino";
+import { pino, type Logger } from "pino";
 import type { Clock } from "../clock.js";
 import type { ExecutorConfig } from "../config/executor-config.js";
 import type { Executor } from "../executor/executor.js";
@@ -31,7 +31,7 @@ export interface ScaleSetJobSource {
 
 export interface ScaleSetJobSourceDeps {
   readonly github: GitHubClient;
-  readonly log: Logger;
+  readonly log?: Logger;
   readonly clock: Clock;
   readonly random: () => number;
   readonly fetch?: Fetch;
@@ -85,6 +85,7 @@ export function scaleSetJobSource(
   if (config.github.jobSource !== "scaleset") return null;
   const connection = actionsConnectionFor(config, deps);
   const desired = desiredScaleSet(config);
+  const log = deps.log ?? pino({ level: "silent" });
   let listener: ScaleSetListener | undefined;
   const metrics = createScaleSetMetrics(config.hostname);
   let scaleSetId: Promise<number> | undefined;
@@ -125,13 +126,13 @@ export function scaleSetJobSource(
           executor.accepting ? freeSlots(executor.ledger, config.tart.numberOfVirtualMachines) : 0,
         clock: deps.clock,
         random: deps.random,
-        log: deps.log.child({ component: "scaleset" }),
+        log: log.child({ component: "scaleset" }),
         onMessage: (type) => metrics.message(type),
         onAcquire: (latencyMs) => metrics.acquired(latencyMs),
         onSessionState: (state) => metrics.sessionState(state),
       });
       done = listener.run(controller.signal);
-      deps.log.info({ scaleSet: desired.name, labels: desired.labels }, "scale-set mode: listening for jobs");
+      log.info({ scaleSet: desired.name, labels: desired.labels }, "scale-set mode: listening for jobs");
     },
     status: () => listener?.status() ?? null,
     withMetrics: (base) =>

@@ -29,6 +29,8 @@ export interface ExecutorDoctorDeps extends DoctorDeps {
   /** Finds tart as the daemon does (resolveTartExecutable with this PATH). */
   readonly resolveTart: (configured: string | undefined) => string | null;
   readonly checkGitHub: GitHubAppChecker;
+  /** Scale-set mode: the App's access to the scale-set API and this host's scale set. */
+  readonly checkScaleSet?: (config: ExecutorConfig, privateKeyPem: string) => Promise<DoctorCheck>;
 }
 
 export async function runExecutorDoctor(deps: ExecutorDoctorDeps): Promise<DoctorCheck[]> {
@@ -86,14 +88,22 @@ async function configuredChecks(config: ExecutorConfig, deps: ExecutorDoctorDeps
         scope: runnerScopeOf(config.github),
       })),
     );
+  const scaleSetMode = config.github.jobSource === "scaleset";
+  if (scaleSetMode && key.pem !== null && deps.checkScaleSet !== undefined)
+    checks.push(await deps.checkScaleSet(config, key.pem));
   const { webhook } = config;
   checks.push(
-    webhookSecretCheck({
-      secret: config.github.webhookSecret,
-      skipVerification: webhook.insecureSkipSignatureVerification,
-      envName: EXECUTOR_ENV.webhookSecret,
-      key: "github.webhookSecret",
-    }),
+    // No webhook reaches an executor in scale-set mode: its secret is not needed there.
+    ...(scaleSetMode
+      ? []
+      : [
+          webhookSecretCheck({
+            secret: config.github.webhookSecret,
+            skipVerification: webhook.insecureSkipSignatureVerification,
+            envName: EXECUTOR_ENV.webhookSecret,
+            key: "github.webhookSecret",
+          }),
+        ]),
     apiTokenCheck(config.apiToken, webhook.host),
     await portCheck(
       {

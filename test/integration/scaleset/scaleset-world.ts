@@ -22,7 +22,7 @@ import {
 import { startFakeGitHub, type FakeGitHub } from "../../../src/sim/github/fake-github.js";
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-const privateKeyPem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+export const privateKeyPem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 
 export const ORG = "acme";
 export const RULES: MatchRules = {

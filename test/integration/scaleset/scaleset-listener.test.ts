@@ -65,7 +65,12 @@ describe("scale-set listener", () => {
     const record = host.store.ledger.jobs.get(jobKey(`${ORG}/app`, queued.runnerRequestId, 1));
     expect(record).toMatchObject({ runnerName, conclusion: "success", runId: queued.workflowRunId });
     // Every message whose job was recorded was acknowledged after the record was durable.
-    await until(() => w.service.acks().length >= 3, 10_000, "acks");
+    const messageOf = (deliveryId: string) => Number(deliveryId.split(":").at(-1));
+    await until(
+      () => host.recorded.every((r) => w.service.acks().some((a) => a.messageId === messageOf(r.deliveryId))),
+      10_000,
+      "every recorded message acknowledged",
+    );
     for (const entry of host.recorded) {
       const messageId = Number(entry.deliveryId.split(":").at(-1));
       const ack = w.service.acks().find((a) => a.messageId === messageId);
@@ -245,5 +250,27 @@ describe("scale-set listener", () => {
     );
     expect([...host.store.ledger.jobs.keys()]).toEqual([jobKey(`${ORG}/app`, queued.runnerRequestId, 1)]);
     expect(statusOf(host, queued.runnerRequestId)).toBe("queued");
+  });
+
+  it("reads a message again when its acknowledgement fails, and the ledger takes the repeat as a duplicate", async () => {
+    world = await startScaleSetWorld();
+    const w = world;
+    const host = w.startHost("mac-1");
+    await until(() => host.listener.status().session === "connected", 10_000, "connected");
+    // Message 1 offers the job (JobAvailable), message 2 assigns it: its acknowledgement fails twice.
+    const ackFails = w.service.faults.inject({
+      method: "DELETE",
+      path: /\/messages\/2$/,
+      times: 2,
+      response: { kind: "status", status: 503 },
+    });
+    const queued = job(w);
+    await until(() => statusOf(host, queued.runnerRequestId) === "queued", 10_000, "queued");
+    await until(() => host.recorded.some((r) => r.status === "duplicate"), 10_000, "a duplicate record");
+    await until(() => w.service.acks().some((a) => a.messageId === 2), 10_000, "message 2 acknowledged");
+    expect(ackFails.fired).toBe(2);
+    const record = host.store.ledger.jobs.get(jobKey(`${ORG}/app`, queued.runnerRequestId, 1));
+    // One JobAssigned message, recorded once however often it was read.
+    expect(record?.deliveries.filter((d) => d.startsWith("scaleset:JobAssigned:"))).toHaveLength(1);
   });
 });

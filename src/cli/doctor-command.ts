@@ -24,6 +24,7 @@ import { nodeDoctorDeps } from "../doctor/node-doctor-deps.js";
 import { runRouterDoctor } from "../doctor/router-doctor.js";
 import { doctorExitCode, formatDoctorReport } from "./doctor-report.js";
 import { resolveTartExecutable } from "./resolve-tart-executable.js";
+import { scaleSetDoctorCheck } from "./scaleset-doctor-check.js";
 
 export interface DoctorCommandOptions {
   /** The --config flag, if given. */
@@ -75,6 +76,7 @@ export async function runExecutorDoctorCommand(options: DoctorCommandOptions): P
     resolveTart: (configured) => resolveTartExecutable(configured, deps.env["PATH"]),
     tartAt: doctorTart,
     checkGitHub: checkGitHubApp,
+    checkScaleSet: (config, pem) => scaleSetDoctorCheck(config, pem),
   });
   options.write(formatDoctorReport(checks, { color: options.color }));
   return doctorExitCode(checks);

@@ -45,6 +45,7 @@ import { hostCapacity, reconcilePolicy, vmSettings } from "./executor-settings.j
 import { warmPoolPolicy } from "../executor/warm-pool-config.js";
 import { packageVersion } from "./package-version.js";
 import { pruneVmLogs } from "./prune-vm-logs.js";
+import { scaleSetJobSource, scaleSetWebhookSecret } from "./scaleset-job-source.js";
 
 export interface ExecutorDaemonOptions {
   readonly config: ExecutorConfig;
@@ -90,7 +91,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     onCommand: (event) => metrics.tartCommand(event.command, event.outcome),
   });
   const t = config.timeouts;
-  const github = new GitHubClient({
+  const restGitHub = new GitHubClient({
     appId: config.github.appId,
     privateKeyPem: options.privateKeyPem,
     apiUrl: config.github.apiUrl,
@@ -113,6 +114,15 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
       },
     },
   });
+  // Scale-set mode (null in webhook mode): jobs from the scale set's queue, JIT configs from the scale set.
+  const scaleSet = scaleSetJobSource(config, {
+    github: restGitHub,
+    log,
+    clock,
+    random,
+    onSecret: rememberSecret(options.secrets),
+  });
+  const github = scaleSet?.github ?? restGitHub;
   const runnerPackage = new RunnerPackageCache({
     dir: path.join(stateDir, "runner-cache"),
     locate: () => github.runnerDownload("osx", "arm64"),
@@ -216,17 +226,17 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   }, t.sweepMs);
   sweepTimer.unref();
 
-  const status = () =>
-    executorStatus({
+  const status = () => ({
+    ...executorStatus({
       ledger: executor.ledger,
       capacity: { ...capacity, accepting: executor.accepting },
       hostname: config.hostname,
       version,
       now: clock.now(),
-    });
-  const secret = config.webhook.insecureSkipSignatureVerification
-    ? null
-    : (config.github.webhookSecret ?? null);
+    }),
+    ...(scaleSet === null ? {} : { scaleSet: scaleSet.status() }),
+  });
+  const secret = config.webhook.insecureSkipSignatureVerification ? null : scaleSetWebhookSecret(config);
   const routerToken = config.webhook.routerToken ?? null;
   const handlerDeps = {
     secret,
@@ -244,7 +254,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   const server = buildExecutorServer({
     log,
     maxBodyBytes: config.webhook.maxBodyBytes,
-    metrics,
+    metrics: scaleSet?.withMetrics(metrics) ?? metrics,
     status,
     ...executorWebhooks({ handler: handlerDeps, status, ledger: () => executor.ledger, routerToken }),
   });
@@ -255,11 +265,12 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
   );
   const address = await server.listen({ host: config.webhook.host, port: config.webhook.port });
   executor.start();
+  scaleSet?.start(executor);
   log.info({ url: address, slots: capacity.maxVms, version }, "tart-executor listening");
   pingLocalUrl(config.webhook.localUrl, log, fetchHttp);
   nudgeRouter(config.webhook.routerUrl, log, fetchHttp);
   // Behind a router, the router recovers missed deliveries; standalone, we ask GitHub for them.
-  if (config.webhook.routerUrl === undefined)
+  if (config.webhook.routerUrl === undefined && scaleSet === null)
     void redeliverMissedWebhooks({
       github,
       seen: deliveriesSeen(executor.ledger),
@@ -277,6 +288,7 @@ export async function startExecutorDaemon(options: ExecutorDaemonOptions): Promi
     abortAll: (reason) => executor.abortAll(reason),
     close: async (reason) => {
       clearInterval(sweepTimer);
+      await scaleSet?.close();
       await executor.stop(reason, { drainMs: t.drainMs });
       await server.close();
       await store.close();

@@ -15,6 +15,7 @@ import { packageVersion } from "./package-version.js";
 import { runProgram } from "./run-program.js";
 import { addOpsCommands } from "./ops-commands.js";
 import { resolveTartExecutable, tartNotFoundMessage } from "./resolve-tart-executable.js";
+import { addScaleSetCommands } from "./scaleset-commands.js";
 import { handleShutdownSignals } from "./shutdown-signals.js";
 
 const program = new Command("tart-executor")
@@ -99,5 +100,7 @@ addOpsCommands(program, {
     };
   },
 });
+
+addScaleSetCommands(program);
 
 await runProgram(program, "tart-executor");

@@ -31,7 +31,12 @@ function checkScope(github: RawExecutorConfig["github"]): ConfigProblem[] {
 function checkGitHub(raw: RawExecutorConfig, env: ConfigEnvironment["env"]): ConfigProblem[] {
   const problems = checkScope(raw.github);
   const secret = raw.github.webhookSecret ?? envValue(env, EXECUTOR_ENV.webhookSecret);
-  if (secret === undefined && raw.webhook.insecureSkipSignatureVerification !== true) {
+  // In scale-set mode no webhook reaches the executor, so no secret is needed.
+  if (
+    secret === undefined &&
+    raw.github.jobSource !== "scaleset" &&
+    raw.webhook.insecureSkipSignatureVerification !== true
+  ) {
     problems.push(
       problem(
         ["github", "webhookSecret"],

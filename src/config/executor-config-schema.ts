@@ -21,6 +21,15 @@ const githubSchema = z.strictObject({
   privateKey: nameText(),
   webhookSecret: secretText().optional(),
   apiUrl: httpUrl().optional(),
+  /** Where jobs come from: workflow_job webhooks, or a runner scale set's message queue (docs/scale-sets.md). */
+  jobSource: z.enum(["webhook", "scaleset"]).optional(),
+  scaleSet: z
+    .strictObject({
+      name: nameText().optional(),
+      runnerGroup: nameText().optional(),
+      labels: labelsSchema().optional(),
+    })
+    .optional(),
 });
 
 const runnerSchema = z.strictObject({

@@ -15,6 +15,14 @@ export type ExecutorGitHubConfig = GitHubRunnerScope & {
   readonly privateKeyPath: string;
   /** From github.webhookSecret, else $TART_EXECUTOR_WEBHOOK_SECRET. Absent only when verification is skipped. */
   readonly webhookSecret?: string;
+  /** `webhook` (default) or `scaleset`: long-poll a runner scale set instead (docs/scale-sets.md). */
+  readonly jobSource: "webhook" | "scaleset";
+  /** The scale set (scaleset mode): name (default derived from `hostname`), runner group, labels (default runner.labels). */
+  readonly scaleSet?: {
+    readonly name: string;
+    readonly runnerGroup: string;
+    readonly labels: readonly string[];
+  };
 };
 
 export interface TartSshConfig {

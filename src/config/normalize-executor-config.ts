@@ -1,4 +1,5 @@
 import path from "node:path";
+import { scaleSetNameFrom } from "./scale-set-name.js";
 import { envValue, type ConfigEnvironment } from "./config-deps.js";
 import { secondsToMs } from "./duration.js";
 import type { RawExecutorConfig } from "./executor-config-schema.js";
@@ -66,6 +67,7 @@ function normalizeGitHub(
   raw: RawExecutorConfig["github"],
   env: ConfigEnvironment["env"],
   paths: Paths,
+  runner: { readonly labels: readonly string[]; readonly hostname: string },
 ): ExecutorGitHubConfig {
   // checkExecutorConfig has already required the names each scope needs.
   const scope =
@@ -81,6 +83,16 @@ function normalizeGitHub(
     apiUrl: raw.apiUrl ?? D.githubApiUrl,
     appId: raw.appId,
     privateKeyPath: expandPath(raw.privateKey, paths),
+    jobSource: raw.jobSource ?? "webhook",
+    ...(raw.jobSource === "scaleset" || raw.scaleSet !== undefined
+      ? {
+          scaleSet: {
+            name: raw.scaleSet?.name ?? scaleSetNameFrom(runner.hostname),
+            runnerGroup: raw.scaleSet?.runnerGroup ?? "default",
+            labels: raw.scaleSet?.labels ?? runner.labels,
+          },
+        }
+      : {}),
     // The file wins over the environment: what is written next to the other settings is what applies.
     ...defined({
       clientId: raw.clientId,
@@ -112,7 +124,10 @@ export function normalizeExecutorConfig(
       vmLogsToKeep: raw.logging?.vmLogsToKeep ?? D.vmLogsToKeep,
     },
     tart: normalizeTart(raw.tart, deps.env, paths),
-    github: normalizeGitHub(raw.github, deps.env, paths),
+    github: normalizeGitHub(raw.github, deps.env, paths, {
+      labels: raw.runner.labels,
+      hostname: raw.hostname,
+    }),
     runner: {
       labels: raw.runner.labels,
       ...defined({ group: raw.runner.group === "" ? undefined : raw.runner.group }),

@@ -32,6 +32,8 @@ export interface ExecutorDoctorDeps extends DoctorDeps {
   /** The Tart adapter for the tart found (doctorTart). */
   readonly tartAt: DoctorTartFactory;
   readonly checkGitHub: GitHubAppChecker;
+  /** Scale-set mode: the App's access to the scale-set API and this host's scale set. */
+  readonly checkScaleSet?: (config: ExecutorConfig, privateKeyPem: string) => Promise<DoctorCheck>;
 }
 
 export async function runExecutorDoctor(deps: ExecutorDoctorDeps): Promise<DoctorCheck[]> {
@@ -87,14 +89,22 @@ async function configuredChecks(config: ExecutorConfig, deps: ExecutorDoctorDeps
         scope: runnerScopeOf(config.github),
       })),
     );
+  const scaleSetMode = config.github.jobSource === "scaleset";
+  if (scaleSetMode && key.pem !== null && deps.checkScaleSet !== undefined)
+    checks.push(await deps.checkScaleSet(config, key.pem));
   const { webhook } = config;
   checks.push(
-    webhookSecretCheck({
-      secret: config.github.webhookSecret,
-      skipVerification: webhook.insecureSkipSignatureVerification,
-      envName: EXECUTOR_ENV.webhookSecret,
-      key: "github.webhookSecret",
-    }),
+    // No webhook reaches an executor in scale-set mode: its secret is not needed there.
+    ...(scaleSetMode
+      ? []
+      : [
+          webhookSecretCheck({
+            secret: config.github.webhookSecret,
+            skipVerification: webhook.insecureSkipSignatureVerification,
+            envName: EXECUTOR_ENV.webhookSecret,
+            key: "github.webhookSecret",
+          }),
+        ]),
     apiTokenCheck(config.apiToken, webhook.host),
     await portCheck(
       {

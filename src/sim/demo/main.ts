@@ -14,6 +14,10 @@ import { Tart } from "../../tart/tart.js";
 import { IMAGE_WITH_RUNNER, SIM_ORG, simTartExecutable, startSimWorld } from "../world/sim-world.js";
 import { DEMO_JOBS } from "./demo-scenario.js";
 import { formatTimeline } from "./format-timeline.js";
+import { runScaleSetDemo } from "./scaleset-demo.js";
+
+// `npm run demo -- --scaleset`: jobs from a runner scale set instead of webhooks.
+if (process.argv.includes("--scaleset")) process.exit(await runScaleSetDemo());
 
 const say = (line = ""): void => void process.stdout.write(`${line}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -80,6 +80,11 @@ export interface FakeGitHub {
   requests(): readonly RecordedRequest[];
   /** Unexpected errors inside the fake (route handlers and background tasks); should stay empty. */
   internalErrors(): readonly unknown[];
+  /**
+   * Lets `POST /actions/runner-registration` without a runner name (the scale-set client's
+   * exchange, docs/scale-sets.md §1) answer the fake Actions service's `{ url, token }`.
+   */
+  attachActionsService(issue: (githubUrl: string) => { url: string; token: string }): void;
   close(): Promise<void>;
 }
 
@@ -173,6 +178,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     downloads: new RunnerDownloads(options.runnerPackage),
     rateLimiter: new RateLimiter(options.rateLimit),
     faults,
+    actionsService: {},
   };
   const requests: RecordedRequest[] = [];
   const routeErrors: unknown[] = [];
@@ -204,6 +210,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     deliveries: () => deliveries.list(),
     requests: () => requests,
     internalErrors: () => [...routeErrors, ...tasks.errors],
+    attachActionsService: (issue) => {
+      world.actionsService.issue = issue;
+    },
     close: async () => {
       await tasks.close();
       await app.close();

@@ -65,8 +65,17 @@ export function registerRegistrationRoutes(app: FastifyInstance, world: World): 
         ? world.runnerTokens.resolve(credential.value, "registration", now)
         : undefined;
     if (token === undefined) throw new GitHubError(401, "Bad credentials");
-    const req = parseRequest(request.body);
     const scope: RunnerScope = token.scope;
+    const body = request.body as { url?: unknown; runner_event?: unknown; name?: unknown } | undefined;
+    // The scale-set client sends only { url, runner_event } and wants the Actions service's admin connection.
+    if (body !== undefined && body.name === undefined && body.runner_event === "register") {
+      if (typeof body.url !== "string" || !sameUrl(body.url, scopeUrl(world.site, scope)))
+        throw new GitHubError(403, `The registration token is not valid for ${String(body.url)}.`);
+      const issue = world.actionsService.issue;
+      if (issue === undefined) throw new GitHubError(404, "Not Found");
+      return issue(body.url);
+    }
+    const req = parseRequest(request.body);
     if (!sameUrl(req.url, scopeUrl(world.site, scope)))
       throw new GitHubError(403, `The registration token is not valid for ${req.url}.`);
     const group =

@@ -43,4 +43,6 @@ export interface World {
   readonly downloads: RunnerDownloads;
   readonly rateLimiter: RateLimiter;
   readonly faults: Faults;
+  /** The fake Actions service's admin connection for scale-set clients (src/sim/actions-service/), once attached. */
+  readonly actionsService: { issue?: (githubUrl: string) => { url: string; token: string } };
 }

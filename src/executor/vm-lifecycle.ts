@@ -27,7 +27,7 @@ export type LifecyclePhaseMetric =
 export interface VmLifecycleDeps {
   readonly tart: Pick<
     Tart,
-    "pull" | "clone" | "set" | "run" | "ip" | "stop" | "delete" | "listOci" | "listLocal"
+    "pull" | "clone" | "set" | "run" | "ip" | "exec" | "stop" | "delete" | "listOci" | "listLocal"
   >;
   readonly github: Pick<
     GitHubClient,
@@ -132,6 +132,8 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
         connectGuest: deps.connectGuest,
         clock,
         ...(settings.netBridged === null ? {} : { resolver: "arp" as const }),
+        channel: settings.guestChannel ?? "ssh",
+        onChannel: (chosen) => log.info(chosen, "guest channel chosen"),
         onIp: (ip) => {
           deps.observe("boot_to_ip", (clock.now() - bootStarted) / 1000);
           log.debug({ ip }, "vm has an address");
@@ -147,13 +149,13 @@ export async function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecy
     const reg = await abortable(registration, signal);
     tokenRunner = reg.registration.kind === "registration";
     runnerId = reg.runnerId;
-    await startRunner(session, GUEST_PATHS, reg.registration, signal);
+    await startRunner(session, GUEST_PATHS, reg.registration, signal, settings.runnerEnvironment ?? {});
     let onlineAt = 0;
     let markOnline = (): void => undefined;
     const online = new Promise<void>((resolve) => (markOnline = resolve));
     const follow = followRunner({
       session: guest.session,
-      reconnect: () => deps.connectGuest({ host: guest.ip, deadline: clock.now() + 60_000, signal }),
+      reconnect: () => guest.reconnect(clock.now() + 60_000, signal),
       paths: GUEST_PATHS,
       signal,
       onLine: (line, event) => {

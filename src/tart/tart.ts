@@ -6,6 +6,9 @@
 import { execa } from "execa";
 import { TartError, firstNonEmptyLine } from "./tart-error.js";
 import { parseTartList, type TartVmInfo } from "./tart-list.js";
+import { tartExec, type TartExecOptions, type TartExecResult } from "./tart-exec.js";
+
+export type { TartExecOptions, TartExecResult } from "./tart-exec.js";
 
 export type TartCommandOutcome = "ok" | "error" | "timeout" | "cancelled";
 
@@ -123,6 +126,30 @@ export class Tart {
     if (options.resolver !== undefined) args.push("--resolver", options.resolver);
     const timeoutMs = options.timeoutMs ?? (options.waitSeconds + 15) * 1000;
     return (await this.#exec(args, { ...options, timeoutMs })).trim();
+  }
+
+  /**
+   * `tart exec [-i] <vm> <command…>` through the guest agent (tart-exec.ts). Never throws for a
+   * failed command: the result carries the guest's exit code, or says the agent was unreachable.
+   */
+  async exec(
+    name: string,
+    command: readonly string[],
+    options: TartExecOptions = {},
+  ): Promise<TartExecResult> {
+    const started = Date.now();
+    const result = await tartExec(this.#options, name, command, options);
+    const outcome: TartCommandOutcome = result.timedOut
+      ? "timeout"
+      : result.aborted
+        ? "cancelled"
+        : result.spawnError === null && !result.agentUnreachable
+          ? "ok"
+          : "error";
+    this.#options.onCommand?.({ command: "exec", outcome, durationMs: Date.now() - started });
+    if (result.spawnError !== null && (result.spawnError as NodeJS.ErrnoException).code === "ENOENT")
+      throw new TartError({ code: "TART_NOT_FOUND", args: ["exec", name], exitCode: null, firstLine: "" });
+    return result;
   }
 
   async stop(name: string, options: CommandOptions & { timeoutSeconds: number }): Promise<void> {

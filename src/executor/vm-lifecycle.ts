@@ -27,7 +27,18 @@ export type LifecyclePhaseMetric =
 export interface VmLifecycleDeps {
   readonly tart: Pick<
     Tart,
-    "pull" | "clone" | "set" | "run" | "ip" | "exec" | "stop" | "delete" | "listOci" | "listLocal"
+    | "pull"
+    | "clone"
+    | "set"
+    | "run"
+    | "ip"
+    | "exec"
+    | "stop"
+    | "delete"
+    | "listOci"
+    | "listLocal"
+    | "macAddresses"
+    | "setMacAddress"
   >;
   readonly github: Pick<
     GitHubClient,

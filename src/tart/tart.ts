@@ -7,6 +7,7 @@ import { execa } from "execa";
 import { TartError, firstNonEmptyLine } from "./tart-error.js";
 import { parseTartList, type TartVmInfo } from "./tart-list.js";
 import { tartExec, type TartExecOptions, type TartExecResult } from "./tart-exec.js";
+import { readMacAddresses, tartHome, writeMacAddress } from "./vm-mac-address.js";
 
 export type { TartExecOptions, TartExecResult } from "./tart-exec.js";
 
@@ -77,6 +78,17 @@ export class Tart {
       args.push("--memory", String(settings.memoryMiB));
     if (settings.randomMac === true) args.push("--random-mac");
     await this.#exec(args, options);
+  }
+
+  /** The MAC address of every local VM, by name (from the VMs' config.json, vm-mac-address.ts). */
+  macAddresses(): Promise<Map<string, string>> {
+    return Promise.resolve(readMacAddresses(tartHome(this.#options.env)));
+  }
+
+  /** Gives a stopped VM a chosen MAC address (tart set has no such option, vm-mac-address.ts). */
+  setMacAddress(name: string, mac: string): Promise<void> {
+    writeMacAddress(tartHome(this.#options.env), name, mac);
+    return Promise.resolve();
   }
 
   /** Starts `tart run` detached (its own process group), so VMs survive a daemon restart. */

@@ -3,13 +3,15 @@
  * loopback address, and watches for the guest powering itself off. `close()` is the power cut:
  * connections drop and every process the guest started dies, however it was detached.
  */
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { fireFault } from "../faults.js";
 import { readSimConfig } from "../sim-config.js";
+import { NOHUP_NO_CONSOLE_FLAG } from "./guest-bin-scripts.js";
 import type { StartGuest } from "./guest-contract.js";
 import { guestPaths } from "./guest-paths.js";
 import { guestMarker } from "./guest-session-env.js";
-import { installGuestBin } from "./install-guest-bin.js";
+import { installGuestSystem } from "./install-guest-system.js";
 import { killProcessesWithEnv } from "./kill-guest-processes.js";
 import type { GuestSsh } from "./listen-guest-ssh.js";
 import { listenGuestSsh } from "./listen-guest-ssh.js";
@@ -22,7 +24,7 @@ export const startGuest: StartGuest = async (options) => {
   const paths = guestPaths(vmDir, username);
   mkdirSync(paths.home, { recursive: true });
   mkdirSync(paths.tmpDir, { recursive: true });
-  installGuestBin(paths.root);
+  installGuestSystem(paths.root);
   // A marker left by the previous boot of this disk (or copied by a clone) is not a new request.
   rmSync(paths.powerOffMarker, { force: true });
   const hostKey = loadHostKey(paths.hostKey);
@@ -31,6 +33,10 @@ export const startGuest: StartGuest = async (options) => {
   const refuse = fireFault(simDir, config, "sshRefuse", vmName) !== undefined;
   const rejectAll = fireFault(simDir, config, "sshAuthFail", vmName) !== undefined;
   const dropAfterMs = fireFault(simDir, config, "sshDrop", vmName)?.afterMs;
+  const nohupFlag = path.join(vmDir, NOHUP_NO_CONSOLE_FLAG);
+  if (fireFault(simDir, config, "nohupNoConsole", vmName) !== undefined) {
+    writeFileSync(nohupFlag, "nohup: can't detach from console (fault nohupNoConsole)\n");
+  } else rmSync(nohupFlag, { force: true });
 
   let ssh: GuestSsh | undefined;
   if (refuse) log("sshd: not listening (fault sshRefuse)");

@@ -16,6 +16,8 @@ import { readImageInfo } from "../storage/image-info.js";
 import { openLocal } from "../storage/local-storage.js";
 import type { VmDirectory } from "../storage/vm-directory.js";
 import { constants } from "node:os";
+import { AGENT_PATH, AGENT_TERM } from "../../guest/guest-agent-files.js";
+import { GUEST_SHELL, hostPathList } from "../../guest/guest-paths.js";
 
 const NO_AGENT =
   "Failed to connect to the VM using its control socket: The operation couldn’t be completed. (GRPC.GRPCConnectionPoolError error 1.), is the Tart Guest Agent running?";
@@ -85,30 +87,22 @@ function guestHome(vm: VmDirectory): string {
   return existsSync(home) ? home : vm.base;
 }
 
-/**
- * The environment of a guest session, mirroring `src/sim/guest/guest-session-env.ts`: a clean
- * login environment plus the markers that let the VM find (and kill at power-off) its processes.
- */
+/** The agent's environment (launchd's, from its plist): see src/sim/guest/guest-agent-files.ts. */
 function guestEnv(vm: VmDirectory, runPid: number): NodeJS.ProcessEnv {
   const username = readImageInfo(vm.base).username;
   const root = path.join(vm.base, "guest");
   return {
-    LANG: "en_US.UTF-8",
+    PATH: hostPathList(root, AGENT_PATH),
+    TERM: AGENT_TERM,
     HOME: guestHome(vm),
     USER: username,
     LOGNAME: username,
-    SHELL: "/bin/zsh",
-    PATH: [
-      path.join(root, "usr", "local", "sim-bin"),
-      path.dirname(process.execPath),
-      "/usr/local/bin",
-      "/usr/bin",
-      "/bin",
-    ].join(":"),
+    SHELL: GUEST_SHELL,
     TMPDIR: `${path.join(root, "private", "tmp")}/`,
     TART_SIM_GUEST: `${vm.name}:${runPid}`,
     TART_SIM_VM_PID: String(runPid),
     TART_SIM_VM_NAME: vm.name,
     TART_SIM_VM_DIR: vm.base,
+    TART_SIM_ROOT: root,
   };
 }

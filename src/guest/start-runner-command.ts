@@ -63,12 +63,13 @@ const TAIL_LINES = 20;
  * a command sent by SSH runs under a *non-login* `zsh -c` (PATH `/usr/bin:/bin:/usr/sbin:/sbin`,
  * no LANG), the guest agent gives a launchd environment, and the cirruslabs images set Homebrew's
  * PATH and `LANG=en_US.UTF-8` only in `~/.zprofile` (`/etc/zprofile` runs path_helper). The
- * runner hands its environment to every job step, so it runs under `/bin/zsh -l`, which reads
+ * runner hands its environment to every job step, so it runs under `zsh -l`, which reads
  * /etc/zshenv, ~/.zshenv, /etc/zprofile, ~/.zprofile and the zlogin files exactly as a login
- * does. A guest without /bin/zsh (not macOS) gets /etc/zprofile and ~/.zprofile sourced by sh.
+ * does. zsh is found on PATH: sshd's and launchd's default PATH both hold /bin, so on macOS it is
+ * /bin/zsh. A guest without zsh (not macOS) gets /etc/zprofile and ~/.zprofile sourced by sh.
  */
 const LOGIN_RUN = [
-  'if [ -x /bin/zsh ]; then /bin/zsh -l -c "$inner" tart-executor-runner "$@"; code=$?',
+  'if command -v zsh >/dev/null 2>&1; then zsh -l -c "$inner" tart-executor-runner "$@"; code=$?',
   'else (for profile in /etc/zprofile "$HOME/.zprofile"; do if [ -r "$profile" ]; then . "$profile"; fi; done; eval "$inner"); code=$?',
   "fi",
 ].join("\n");

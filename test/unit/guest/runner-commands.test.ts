@@ -36,7 +36,7 @@ describe("runner commands", () => {
     ]);
     expect(command).not.toContain("nohup");
     // The runner runs under a login zsh (or, without zsh, with the login profiles sourced).
-    expect(command).toContain(`/bin/zsh -l -c "$inner" tart-executor-runner "$@"`);
+    expect(command).toContain(`then zsh -l -c "$inner" tart-executor-runner "$@"`);
     expect(command).toContain(`for profile in /etc/zprofile "$HOME/.zprofile"`);
     expect(command).toContain(
       `sudo -n shutdown -h now' tart-executor-runner "$HOME"/'.tart-executor/runner.exit' `,

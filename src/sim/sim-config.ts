@@ -123,6 +123,8 @@ export const simConfigSchema = z.object({
       sshRefuse: z.object(faultBase).optional(),
       /** The guest's SSH server rejects the password. */
       sshAuthFail: z.object(faultBase).optional(),
+      /** Early in boot the guest's sshd listens but rejects every password for `forMs` (directory services not up yet). */
+      sshAuthEarly: z.object({ ...faultBase, forMs: z.number().int().nonnegative() }).optional(),
       /** macOS nohup fails with "can't detach from console" (before running the utility) in this boot. */
       nohupNoConsole: z.object(faultBase).optional(),
       /** The guest's SSH server drops every connection this long after a command starts. */

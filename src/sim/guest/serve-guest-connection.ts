@@ -16,6 +16,8 @@ export interface GuestConnectionOptions {
   readonly password: string;
   /** The sshAuthFail fault: every password is wrong. */
   readonly rejectAll: boolean;
+  /** The sshAuthEarly fault: until this time (epoch ms) every password is wrong. */
+  readonly rejectUntilMs: number;
   readonly endpoints: SshEndpoints;
   /** Called when a command starts (the sshDrop fault counts from here). */
   readonly onCommandStart: () => void;
@@ -33,7 +35,14 @@ export function serveGuestConnection(client: Connection, options: GuestConnectio
       context.reject(["password"]);
       return;
     }
-    if (!options.rejectAll && context.username === guest.username && context.password === options.password) {
+    const early = Date.now() < options.rejectUntilMs;
+    if (early) log(`sshd: refusing authentication early in boot (fault sshAuthEarly)`);
+    if (
+      !options.rejectAll &&
+      !early &&
+      context.username === guest.username &&
+      context.password === options.password
+    ) {
       log(`sshd: Accepted password for ${context.username} from ${from} ssh2`);
       context.accept();
       return;

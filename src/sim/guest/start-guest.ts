@@ -32,6 +32,7 @@ export const startGuest: StartGuest = async (options) => {
   // Faults are decided once per boot, so their `times` counts affected VMs.
   const refuse = fireFault(simDir, config, "sshRefuse", vmName) !== undefined;
   const rejectAll = fireFault(simDir, config, "sshAuthFail", vmName) !== undefined;
+  const authEarlyMs = fireFault(simDir, config, "sshAuthEarly", vmName)?.forMs ?? 0;
   const dropAfterMs = fireFault(simDir, config, "sshDrop", vmName)?.afterMs;
   const nohupFlag = path.join(vmDir, NOHUP_NO_CONSOLE_FLAG);
   if (fireFault(simDir, config, "nohupNoConsole", vmName) !== undefined) {
@@ -42,7 +43,14 @@ export const startGuest: StartGuest = async (options) => {
   if (refuse) log("sshd: not listening (fault sshRefuse)");
   else {
     const guest = { vmName, vmDir, username, paths };
-    ssh = await listenGuestSsh({ ...options, guest, hostKey, rejectAll, dropAfterMs });
+    ssh = await listenGuestSsh({
+      ...options,
+      guest,
+      hostKey,
+      rejectAll,
+      rejectUntilMs: Date.now() + authEarlyMs,
+      dropAfterMs,
+    });
   }
 
   const powerWatch = watchPowerOff(paths.powerOffMarker, config.delays.shutdownMs, (reason) => {

@@ -114,7 +114,7 @@ function configArguments(mode: Extract<RunnerMode, { kind: "registration" }>): s
  * prints the PID of its supervisor (a `/bin/sh` that runs the runner in the login environment).
  * Reads the secret from the first line of stdin: the encoded JIT config, or the registration
  * token. When the runner ends, the supervisor writes its exit code to `exitFile` and powers the
- * guest off with `sudo -n shutdown -h now`.
+ * guest off with `sudo -n /sbin/shutdown -h now`.
  *
  * Detached without nohup, whose macOS version calls `_vprocmgr_detach_from_console` and can fail
  * with "can't detach from console" (macos-guest.md): a background subshell that ignores HUP

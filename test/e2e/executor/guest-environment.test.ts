@@ -39,6 +39,10 @@ describe.concurrent("a job whose steps need Homebrew's PATH and a UTF-8 locale",
       expect(readFileSync(path.join(world.stateDir, "vm-logs", `${vm}.log`), "utf8")).toMatch(
         /runner\| .*completed with result: Succeeded/,
       );
+      // The guest powered off through the channel (sudo /sbin/shutdown: the agent's PATH has no /sbin): no tart stop.
+      expect(
+        world.commands().filter((command) => command.argv[0] === "stop" && command.argv[1] === vm),
+      ).toEqual([]);
       expect(await leftovers(world)).toEqual(NOTHING_LEFT);
     });
 

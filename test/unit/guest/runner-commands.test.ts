@@ -39,7 +39,7 @@ describe("runner commands", () => {
     expect(command).toContain(`then zsh -l -c "$inner" tart-executor-runner "$@"`);
     expect(command).toContain(`for profile in /etc/zprofile "$HOME/.zprofile"`);
     expect(command).toContain(
-      `sudo -n shutdown -h now' tart-executor-runner "$HOME"/'.tart-executor/runner.exit' `,
+      `sudo -n /sbin/shutdown -h now' tart-executor-runner "$HOME"/'.tart-executor/runner.exit' `,
     );
     expect(command).toContain(`> "$HOME"/'.tart-executor/runner.log' 2>&1 < /dev/null &\npid=$!\nsleep 1\n`);
     expect(command.endsWith(`fi\necho "$pid"`)).toBe(true);
@@ -119,6 +119,6 @@ describe("runner commands", () => {
   });
 
   it("power the guest off", () => {
-    expect(shutdownCommand()).toBe("sudo -n shutdown -h now");
+    expect(shutdownCommand()).toBe("sudo -n /sbin/shutdown -h now");
   });
 });

@@ -67,6 +67,8 @@ export const simConfigSchema = z.object({
       ipPollMs: z.number().int().positive().default(1000),
       /** `tart stop` lock poll interval (real tart: 100 ms). */
       stopPollMs: z.number().int().positive().default(100),
+      /** How long `tart exec` keeps trying to reach the guest agent (grpc-swift's pool wait, 5 s). */
+      agentWaitMs: z.number().int().nonnegative().default(5000),
     })
     .default({
       pullMs: 0,
@@ -76,6 +78,7 @@ export const simConfigSchema = z.object({
       shutdownMs: 0,
       ipPollMs: 1000,
       stopPollMs: 100,
+      agentWaitMs: 5000,
     }),
   network: z
     .object({

@@ -8,7 +8,10 @@ import path from "node:path";
 import { fireFault } from "../faults.js";
 import { readSimConfig } from "../sim-config.js";
 import { NOHUP_NO_CONSOLE_FLAG } from "./guest-bin-scripts.js";
+import type { Socket } from "node:net";
 import type { StartGuest } from "./guest-contract.js";
+import { hasGuestAgent } from "./guest-agent-files.js";
+import { serveAgentConnection } from "./serve-agent.js";
 import { guestPaths } from "./guest-paths.js";
 import { guestMarker } from "./guest-session-env.js";
 import { installGuestSystem } from "./install-guest-system.js";
@@ -59,11 +62,22 @@ export const startGuest: StartGuest = async (options) => {
   });
 
   let closing: Promise<void> | undefined;
+  const agentSockets = new Set<Socket>();
   const powerCut = async (): Promise<void> => {
     powerWatch.stop();
+    // The agent goes down with the VM: its streams break before any command's end is reported.
+    for (const socket of agentSockets) socket.destroy();
     const sshClosed = ssh?.close();
     await killProcessesWithEnv(guestMarker(vmName));
     await sshClosed;
   };
-  return { close: () => (closing ??= powerCut()) };
+  const identity = { vmName, vmDir, username, paths };
+  const agent = hasGuestAgent(paths.root)
+    ? (socket: Socket): void => {
+        agentSockets.add(socket);
+        socket.once("close", () => agentSockets.delete(socket));
+        serveAgentConnection(socket, identity, log);
+      }
+    : undefined;
+  return { agent, close: () => (closing ??= powerCut()) };
 };

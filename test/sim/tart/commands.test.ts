@@ -113,7 +113,7 @@ describe("tart exec", () => {
   });
 
   it("fails while the guest agent is not up yet (exit 1)", async () => {
-    sim = createSimHome({ delays: { bootMs: 60_000 } });
+    sim = createSimHome({ delays: { bootMs: 60_000, agentWaitMs: 300 } });
     seedVm(sim.home, "vm");
     const run = sim.start(["run", "vm", "--no-graphics"]);
     await waitFor(

@@ -1,12 +1,14 @@
 /**
  * The executor's own overhead from a `queued` delivery to `runner online`, with every simulated
- * delay set to 0, beside the cost of the simulation itself measured in the same run.
+ * delay set to 0, for both guest channels side by side (tart.guestChannel agent: tart exec through
+ * the guest agent; ssh: tart ip + SSH), beside the cost of the simulation itself measured in the
+ * same run.
  *
  *   npx tsc -p tsconfig.build.json   # once: the simulated tart, guests and runner run from dist/
  *   npx tsx bench/queued-to-online.ts [--jobs 20] [--warmup 2] [--block 2] [--duration-ms 200] [--timeout 300]
  *
- * - Subject: the real executor daemon in-process (startExecutorDaemon, 2 VM slots) against the
- *   simulated world (startSimWorld: simulated tart and Mac, guests over real SSH, runner stand-in,
+ * - Subjects: two real executor daemons in-process (startExecutorDaemon, 2 VM slots each), one
+ *   per guest channel, each against its own simulated world (startSimWorld: simulated tart and Mac, guests over real SSH, runner stand-in,
  *   fake GitHub sending signed webhooks). `--jobs` jobs of `--duration-ms` each, at most 2 at a time:
  *   the next job is queued when one has finished and its VM is deleted (a free slot), so no job
  *   waits behind another's teardown. Per job: fake GitHub's `queued` delivery record → the
@@ -19,6 +21,9 @@
  *   reconciler, following the runner's log, bookkeeping.
  * - Noise: after a warm-up of each (discarded), subject and baseline take turns in blocks of
  *   `--block` jobs in ABBA order.
+ *
+ * - Channels: the same jobs, blocks of each in turn (agent, ssh, bare; then the reverse), so both
+ *   channels see the same machine.
  *
  * Exits 0 with the figures, 1 if a job did not run as it should, 2 if the run hit `--timeout`.
  */
@@ -111,31 +116,46 @@ say(`  ${await machineLine()}`);
 if (staleness > 0)
   say("  note: src/sim changed after dist/ was built; rebuild (npx tsc -p tsconfig.build.json) if in doubt");
 
-const world = await startSimWorld();
-let daemon: ExecutorDaemon | null = null;
+// One simulated Mac per channel, so the two daemons never compete for jobs or VM slots; the bare
+// baseline (SSH, as before) runs on the SSH world.
+const CHANNELS = ["agent", "ssh"] as const;
+type Channel = (typeof CHANNELS)[number];
+const worlds = { agent: await startSimWorld(), ssh: await startSimWorld() };
+const world = worlds.ssh;
+const daemons: ExecutorDaemon[] = [];
 const overall = setTimeout(() => {
   say(`\nbenchmark did not finish within ${TIMEOUT_S} s; stopping`);
   for (const line of logLines.slice(-10)) say(`  log: ${line}`);
-  killSimulatedVms(world.tartHome);
-  rmSync(world.root, { recursive: true, force: true });
+  for (const each of Object.values(worlds)) {
+    killSimulatedVms(each.tartHome);
+    rmSync(each.root, { recursive: true, force: true });
+  }
   process.exit(2);
 }, TIMEOUT_S * 1000);
 
 let exitCode = 0;
 try {
-  const config = loadExecutorConfig(world.writeExecutorConfig(0), {
-    env: {},
-    homedir: world.root,
-    readFile: (file) => readFileSync(file, "utf8"),
-  });
-  const running = await startExecutorDaemon({
-    config,
-    tartExecutable: simTartExecutable,
-    privateKeyPem: readFileSync(world.privateKeyPath, "utf8"),
-    env: { PATH: process.env["PATH"] ?? "", HOME: world.root },
-    log,
-  });
-  daemon = running;
+  const startDaemon = async (channel: Channel): Promise<ExecutorDaemon> => {
+    const home = worlds[channel];
+    const config = loadExecutorConfig(home.writeExecutorConfig(0, { tart: { guestChannel: channel } }), {
+      env: {},
+      homedir: home.root,
+      readFile: (file) => readFileSync(file, "utf8"),
+    });
+    const running = await startExecutorDaemon({
+      config,
+      tartExecutable: simTartExecutable,
+      privateKeyPem: readFileSync(home.privateKeyPath, "utf8"),
+      env: { PATH: process.env["PATH"] ?? "", HOME: home.root },
+      log,
+    });
+    daemons.push(running);
+    say(
+      `  ${channel} executor ${running.url}, tart.guestChannel ${channel}, ${config.tart.numberOfVirtualMachines} VM slots`,
+    );
+    return running;
+  };
+  const running = { agent: await startDaemon("agent"), ssh: await startDaemon("ssh") };
   const tart = new Tart({
     executable: simTartExecutable,
     env: { PATH: process.env["PATH"] ?? "", TART_HOME: world.tartHome, CI: "1" },
@@ -150,17 +170,17 @@ try {
   });
   const bareLogDir = path.join(world.root, "bare-vm-logs");
   mkdirSync(bareLogDir, { recursive: true });
+  say("  simulated delays all 0 (tart ip poll 50 ms)");
   say(
-    `  executor ${running.url}, ${config.tart.numberOfVirtualMachines} VM slots; simulated delays all 0 (tart ip poll 50 ms)`,
-  );
-  say(
-    `  ${JOBS} jobs of ${DURATION_MS} ms, ${SLOTS} at a time, and ${JOBS} bare VM cycles, in blocks of ${BLOCK} (ABBA), after a warm-up of ${WARMUP} each`,
+    `  per channel ${JOBS} jobs of ${DURATION_MS} ms, ${SLOTS} at a time, and ${JOBS} bare VM cycles (SSH), in blocks of ${BLOCK} (agent, ssh, bare, then reversed), after a warm-up of ${WARMUP} each`,
   );
 
   let jobNumber = 0;
-  const subjectJob = async (): Promise<SubjectSample> => {
+  const subjectJob = (channel: Channel) => async (): Promise<SubjectSample> => {
     jobNumber += 1;
-    const handle = world.github.dispatcher.enqueueJob({
+    const home = worlds[channel];
+    const daemon = running[channel];
+    const handle = home.github.dispatcher.enqueueJob({
       repo: `${SIM_ORG}/app`,
       labels: BENCH_LABELS,
       durationMs: DURATION_MS,
@@ -168,25 +188,26 @@ try {
     });
     const view = await handle.settled(STEP_TIMEOUT_MS);
     if (view.conclusion !== "success" || view.runner === null || view.completedAtMs === null)
-      throw new Error(`job ${handle.id} ended ${view.status}/${view.conclusion ?? "-"}`);
+      throw new Error(`${channel} job ${handle.id} ended ${view.status}/${view.conclusion ?? "-"}`);
     const key = jobKey(handle.repo, handle.id, handle.runAttempt);
     // The slot is free again once the VM that ran the job is deleted.
     const timeline = await waitUntil(
       () => {
-        const current = running.timelines.get(key);
+        const current = daemon.timelines.get(key);
         return current !== null &&
           current.steps.some((step) => step.step === "VM deleted") &&
-          running.executor.ledger.vms.size < SLOTS
+          daemon.executor.ledger.vms.size < SLOTS
           ? current
           : null;
       },
       STEP_TIMEOUT_MS,
-      `the VM of job ${handle.id} to be deleted`,
+      `the VM of ${channel} job ${handle.id} to be deleted`,
     );
-    const delivery = world.github
+    const delivery = home.github
       .deliveries()
       .find((d) => d.event === "workflow_job" && d.action === "queued" && d.jobId === handle.id);
-    if (delivery === undefined) throw new Error(`no queued delivery recorded for job ${handle.id}`);
+    if (delivery === undefined)
+      throw new Error(`no queued delivery recorded for ${channel} job ${handle.id}`);
     return measure(handle.id, timeline, delivery.createdAtMs, view);
   };
   let bareNumber = 0;
@@ -208,159 +229,144 @@ try {
   };
 
   if (WARMUP > 0) {
-    await inParallel(WARMUP, subjectJob);
+    for (const channel of CHANNELS) await inParallel(WARMUP, subjectJob(channel));
     await inParallel(WARMUP, bareCycle);
   }
-  const subject: SubjectSample[] = [];
+  const subject: Record<Channel, SubjectSample[]> = { agent: [], ssh: [] };
   const bare: BareCycleTimes[] = [];
-  // Adjacent blocks see the same machine: per pair, executor block mean − bare block mean (total).
-  const pairDifferences: number[] = [];
   for (let index = 0, done = 0; done < JOBS; index += 1) {
     const size = Math.min(BLOCK, JOBS - done);
-    let subjectBlock: SubjectSample[] = [];
-    let bareBlock: BareCycleTimes[] = [];
-    const runSubject = async () => void (subjectBlock = await inParallel(size, subjectJob));
-    const runBare = async () => void (bareBlock = await inParallel(size, bareCycle));
-    for (const run of index % 2 === 0 ? [runSubject, runBare] : [runBare, runSubject]) await run();
-    subject.push(...subjectBlock);
-    bare.push(...bareBlock);
-    pairDifferences.push(
-      summarize(subjectBlock.map((s) => s.online - s.queued)).mean -
-        summarize(bareBlock.map((b) => b.toOnlineMs)).mean,
-    );
+    const runAgent = async () => void subject.agent.push(...(await inParallel(size, subjectJob("agent"))));
+    const runSsh = async () => void subject.ssh.push(...(await inParallel(size, subjectJob("ssh"))));
+    const runBare = async () => void bare.push(...(await inParallel(size, bareCycle)));
+    for (const run of index % 2 === 0 ? [runAgent, runSsh, runBare] : [runBare, runSsh, runAgent])
+      await run();
     done += size;
   }
 
-  const clear = subject.filter((s) => s.unambiguous);
+  const clear = {
+    agent: subject.agent.filter((s) => s.unambiguous),
+    ssh: subject.ssh.filter((s) => s.unambiguous),
+  };
   // When each simulated `tart clone` process was up and running (its own record of the invocation).
-  const cloneRunning = cloneStarts(world.simDir);
+  const cloneRunning = new Map([...cloneStarts(worlds.agent.simDir), ...cloneStarts(worlds.ssh.simDir)]);
   const reaction = (name: string | null, from: number): number => {
     const at = name === null ? undefined : cloneRunning.get(name);
     return at === undefined ? Number.NaN : at - from;
   };
   const of = (samples: readonly SubjectSample[], from: keyof SubjectSample, to: keyof SubjectSample) =>
     samples.map((s) => Number(s[to]) - Number(s[from])).filter((value) => !Number.isNaN(value));
-  const rows: Array<{ label: string; subject: number[]; bareLabel: string; bare: number[] | null }> = [
+  type Row = {
+    label: string;
+    pick: (channel: Channel) => number[];
+    bareLabel: string;
+    bare: number[] | null;
+  };
+  const rows: Row[] = [
     {
       label: "queued → received (webhook)",
-      subject: of(subject, "queued", "received"),
+      pick: (c) => of(subject[c], "queued", "received"),
       bareLabel: "",
       bare: null,
     },
     {
       label: "queued → tart clone running",
-      subject: clear.map((s) => reaction(s.vm, s.queued)).filter((v) => !Number.isNaN(v)),
+      pick: (c) => clear[c].map((s) => reaction(s.vm, s.queued)).filter((v) => !Number.isNaN(v)),
       bareLabel: "start → tart clone running",
       bare: bare.map((b) => reaction(b.name, b.startedAt)).filter((v) => !Number.isNaN(v)),
     },
     {
       label: "queued → cloned",
-      subject: of(clear, "queued", "cloned"),
+      pick: (c) => of(clear[c], "queued", "cloned"),
       bareLabel: "clone + set",
       bare: bare.map((b) => b.cloneMs),
     },
     {
-      label: "cloned → booted",
-      subject: of(clear, "cloned", "booted"),
+      label: "cloned → booted (guest ready)",
+      pick: (c) => of(clear[c], "cloned", "booted"),
       bareLabel: "run → IP → SSH",
       bare: bare.map((b) => b.bootMs),
     },
     {
       label: "booted → runner online",
-      subject: of(clear, "booted", "online"),
+      pick: (c) => of(clear[c], "booted", "online"),
       bareLabel: "start runner → online",
       bare: bare.map((b) => b.runnerMs),
     },
     {
       label: "queued → runner online",
-      subject: of(subject, "queued", "online"),
+      pick: (c) => of(subject[c], "queued", "online"),
       bareLabel: "clone → runner online",
       bare: bare.map((b) => b.toOnlineMs),
     },
     {
       label: "runner online → job started",
-      subject: of(clear, "online", "jobStarted"),
+      pick: (c) => of(clear[c], "online", "jobStarted"),
       bareLabel: "",
       bare: null,
     },
     {
       label: "job end → VM deleted",
-      subject: of(clear, "jobEnd", "deleted"),
+      pick: (c) => of(clear[c], "jobEnd", "deleted"),
       bareLabel: "power-off → deleted",
       bare: bare.map((b) => b.deleteMs),
     },
   ];
   const cells = (values: readonly number[] | null): string[] => {
-    if (values === null) return ["", "", "", ""];
+    if (values === null) return ["", ""];
     const s = summarize(values);
-    return [ms(s.p50, 0), ms(s.p90, 0), ms(s.max, 0), ms(s.mean, 0)];
+    return [ms(s.p50, 0), ms(s.mean, 0)];
   };
   say();
   say(
     table(
       [
-        "executor (ms)",
+        "phase (ms)",
+        "agent median",
+        "agent mean",
+        "ssh median",
+        "ssh mean",
+        "agent − ssh (median)",
+        "bare sequence, SSH (ms)",
         "median",
-        "p90",
-        "max",
         "mean",
-        "bare sequence (ms)",
-        "median",
-        "p90",
-        "max",
-        "mean",
-        "Δ median",
-        "Δ mean",
       ],
       rows.map((row) => {
-        const mine = summarize(row.subject);
-        const theirs = row.bare === null ? null : summarize(row.bare);
+        const agent = row.pick("agent");
+        const ssh = row.pick("ssh");
         return [
           row.label,
-          ...cells(row.subject),
+          ...cells(agent),
+          ...cells(ssh),
+          signed(summarize(agent).p50 - summarize(ssh).p50, 0),
           row.bareLabel,
           ...cells(row.bare),
-          theirs === null ? "" : signed(mine.p50 - theirs.p50, 0),
-          theirs === null ? "" : signed(mine.mean - theirs.mean, 0),
         ];
       }),
     ),
   );
-  const total = summarize(of(subject, "queued", "online"));
   const bareTotal = summarize(bare.map((b) => b.toOnlineMs));
-  // `tart ip` answers once the lease exists, a moment before the simulated guest's sshd listens;
-  // a refused first attempt costs the executor's 1 s SSH retry interval (the baseline uses it too).
-  const slowBoots = (values: readonly number[]) => values.filter((value) => value >= 1000).length;
-  const boots = of(clear, "cloned", "booted");
   say();
-  say(`  ${subject.length} jobs measured, ${subject.length - clear.length} with an ambiguous timeline`);
-  if (clear.length < subject.length) {
-    say("  (for those, runner online is GitHub's assignment of the job to the runner; VM steps left out)");
-    for (const sample of subject) if (sample.note !== null) say(`    ${sample.note}`);
+  for (const channel of CHANNELS) {
+    const ambiguous = subject[channel].length - clear[channel].length;
+    const total = summarize(of(subject[channel], "queued", "online"));
+    say(
+      `${channel}: ${subject[channel].length} jobs (${ambiguous} with an ambiguous timeline), queued → runner online median ${ms(total.p50, 0)} ms (mean ${ms(total.mean, 0)}); over the bare SSH sequence ${signed(total.p50 - bareTotal.p50, 0)} ms (medians)`,
+    );
+    for (const sample of subject[channel]) if (sample.note !== null) say(`    ${sample.note}`);
   }
   say(
-    `  boots of 1 s or more (first SSH attempt refused, 1 s retry): executor ${slowBoots(boots)}/${boots.length}, bare ${slowBoots(bare.map((b) => b.bootMs))}/${bare.length}`,
-  );
-  say(`executor: queued → runner online, median ${ms(total.p50, 0)} ms (mean ${ms(total.mean, 0)})`);
-  say(
-    `bare simulated sequence: clone → runner online, median ${ms(bareTotal.p50, 0)} ms (mean ${ms(bareTotal.mean, 0)})`,
-  );
-  const paired = summarize(pairDifferences);
-  say(
-    `executor's own overhead: ${signed(total.p50 - bareTotal.p50, 0)} ms (difference of medians), ${signed(total.mean - bareTotal.mean, 0)} ms (of means)`,
-  );
-  say(
-    `  paired by block (${pairDifferences.length} adjacent executor/bare block pairs, difference of block means): median ${signed(paired.p50, 0)} ms, range ${signed(Math.min(...pairDifferences), 0)} … ${signed(paired.max, 0)} ms`,
+    `bare simulated sequence (SSH): clone → runner online, median ${ms(bareTotal.p50, 0)} ms (mean ${ms(bareTotal.mean, 0)})`,
   );
   if (logLines.length > 0)
-    say(`  the daemon logged ${logLines.length} warnings or errors; the last one: ${logLines.at(-1)}`);
+    say(`  the daemons logged ${logLines.length} warnings or errors; the last one: ${logLines.at(-1)}`);
 } catch (error) {
   exitCode = 1;
   say(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
   for (const line of logLines.slice(-10)) say(`  log: ${line}`);
 } finally {
-  await daemon?.close("benchmark finished");
-  await world.close();
+  for (const daemon of daemons) await daemon.close("benchmark finished");
+  for (const each of Object.values(worlds)) await each.close();
   clearTimeout(overall);
 }
 process.exit(exitCode);

@@ -1,8 +1,9 @@
 /**
  * The baseline of bench/queued-to-online.ts: one simulated VM's bare life, issued directly through
  * the adapters (Tart, connectGuest, GitHubClient) with no executor around them — the cost of the
- * simulation itself. Same commands and options as the executor's lifecycle (src/executor/
- * vm-prepare.ts, vm-boot.ts, runner-bootstrap.ts, vm-teardown.ts):
+ * simulation itself. The commands of the executor's SSH channel (src/executor/vm-prepare.ts,
+ * vm-boot.ts, runner-bootstrap.ts, vm-teardown.ts), except that the MAC is random rather than the
+ * VM slot's (each cycle leases one address of the simulated /24: fine for the at most 160 cycles):
  *   clone, set --random-mac                        (a JIT config is requested meanwhile, as the executor does)
  *   run, ip --wait, SSH connect
  *   start the runner stand-in with the JIT config  → online once its listener session is open at the fake GitHub

@@ -40,6 +40,9 @@ export function vmSettings(config: ExecutorConfig, vmLogDir: string): VmSettings
   const t = config.timeouts;
   return {
     pullPolicy: config.tart.pullPolicy,
+    guestChannel: config.tart.guestChannel,
+    runnerEnvironment: config.runner.environment,
+    macSeed: config.hostname,
     insecure: (image) =>
       config.tart.isInsecure || config.tart.insecureDomains.some((domain) => image.includes(domain)),
     registryEnv:

@@ -4,6 +4,7 @@ import { durationSeconds, pauseSeconds } from "./duration.js";
 import { httpUrl } from "./http-url.js";
 import { labelsSchema } from "./labels.js";
 import { memoryMegabytes } from "./memory-megabytes.js";
+import { runnerEnvironmentSchema } from "./runner-environment-schema.js";
 import { tartConfigSchema } from "./tart-config-schema.js";
 import { EXECUTOR_DEFAULTS } from "./executor-defaults.js";
 import { warmPoolSchema } from "./warm-pool-schema.js";
@@ -36,6 +37,7 @@ const runnerSchema = z.strictObject({
   labels: labelsSchema(),
   group: z.string().trim().optional(),
   disableUpdates: z.boolean().optional(),
+  environment: runnerEnvironmentSchema().optional(),
 });
 
 const webhookSchema = z.strictObject({

@@ -1,5 +1,5 @@
 import type { LogLevel } from "./common-schemas.js";
-import type { PullPolicy } from "./tart-config-schema.js";
+import type { GuestChannel, PullPolicy } from "./tart-config-schema.js";
 
 /** Where runners register: the original's `runnerScope` with the names each scope needs. */
 export type GitHubRunnerScope =
@@ -61,6 +61,8 @@ export interface TartConfig {
   /** Megabytes. */
   readonly defaultMemory?: number;
   readonly pullPolicy: PullPolicy;
+  /** How the daemon reaches a guest (default auto: the guest agent if it answers, else SSH). */
+  readonly guestChannel: GuestChannel;
   readonly registry?: TartRegistryConfig;
   readonly images: {
     /** Glob patterns (see matchesImagePattern); empty allows every image. */
@@ -78,6 +80,8 @@ export interface RunnerConfig {
   /** Runner group name; absent means the default group. */
   readonly group?: string;
   readonly disableUpdates: boolean;
+  /** Exported for the runner after the guest's login profiles (empty when unset). */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 export interface ExecutorWebhookConfig {

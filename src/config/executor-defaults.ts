@@ -12,6 +12,7 @@ export const EXECUTOR_DEFAULTS = {
   sshPassword: "admin",
   sshPort: 22,
   pullPolicy: "if-not-present",
+  guestChannel: "auto",
   githubApiUrl: "https://api.github.com",
   webhookHost: "0.0.0.0",
   maxBodyBytes: 1_048_576,

@@ -42,6 +42,7 @@ function normalizeTart(
     insecureDomains: raw.insecureDomains ?? [],
     numberOfVirtualMachines: raw.numberOfVirtualMachines ?? D.numberOfVirtualMachines,
     pullPolicy: raw.pullPolicy ?? D.pullPolicy,
+    guestChannel: raw.guestChannel ?? D.guestChannel,
     images: {
       allow: raw.images?.allow ?? [],
       aliases: Object.assign(Object.create(null) as Record<string, string>, raw.images?.aliases ?? {}),
@@ -132,6 +133,7 @@ export function normalizeExecutorConfig(
       labels: raw.runner.labels,
       ...defined({ group: raw.runner.group === "" ? undefined : raw.runner.group }),
       disableUpdates: raw.runner.disableUpdates ?? false,
+      environment: { ...raw.runner.environment },
     },
     webhook: {
       host: raw.webhook.host ?? D.webhookHost,

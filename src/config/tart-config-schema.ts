@@ -6,6 +6,10 @@ import { rule } from "./rule.js";
 export const PULL_POLICIES = ["always", "if-not-present", "never"] as const;
 export type PullPolicy = (typeof PULL_POLICIES)[number];
 
+/** How the daemon reaches a guest: tart exec through the guest agent, SSH, or auto (agent if it answers). */
+export const GUEST_CHANNELS = ["auto", "agent", "ssh"] as const;
+export type GuestChannel = (typeof GUEST_CHANNELS)[number];
+
 /** The most macOS guests Apple's Virtualization.framework (and the macOS licence) allows at once per Mac. */
 export const MAX_MACOS_VMS = 2;
 
@@ -78,6 +82,7 @@ export const tartConfigSchema = z.strictObject({
   defaultCpu: z.int().min(1).optional(),
   defaultMemory: memoryMegabytes().optional(),
   pullPolicy: z.enum(PULL_POLICIES).optional(),
+  guestChannel: z.enum(GUEST_CHANNELS).optional(),
   registry: registrySchema.optional(),
   images: imagesSchema.optional(),
   mounts: z.array(mountSchema).optional(),

@@ -1,7 +1,7 @@
 /**
  * The outside systems one VM's life talks to, as ports: what the lifecycle needs from `tart`
- * (src/tart/tart.ts), from GitHub (src/github/github-client.ts) and from the guest (SSH today,
- * tart's guest agent next). The real adapters satisfy these types structurally; the unit tests use
+ * (src/tart/tart.ts), from GitHub (src/github/github-client.ts) and from the guest (SSH; tart's guest agent goes
+ * through TartPort's `exec`, see vm-boot.ts). The real adapters satisfy these types structurally; the unit tests use
  * in-memory fakes (test/unit/executor/fakes/) that a contract suite (test/contract/) holds to the
  * same behaviour as the real adapters over the simulation.
  */
@@ -15,7 +15,18 @@ export type { GuestExecResult, GuestSessionPort } from "./guest-port.js";
 /** The `tart` commands a VM's life uses: prepare, run, find its address, stop, delete, list. */
 export type TartPort = Pick<
   Tart,
-  "pull" | "clone" | "set" | "run" | "ip" | "stop" | "delete" | "listOci" | "listLocal"
+  | "pull"
+  | "clone"
+  | "set"
+  | "run"
+  | "ip"
+  | "exec"
+  | "stop"
+  | "delete"
+  | "listOci"
+  | "listLocal"
+  | "macAddresses"
+  | "setMacAddress"
 >;
 
 /** The GitHub calls a VM's life uses: register its runner, and remove the registration again. */

@@ -5,6 +5,7 @@
  * and never into a file (src/guest/runner-commands.ts).
  */
 import { checkRunnerCommand, installRunnerCommand, startRunnerCommand } from "../guest/runner-commands.js";
+import { RUNNER_START_FAILED } from "../guest/start-runner-command.js";
 import type { GuestSessionPort } from "./guest-port.js";
 
 export interface GuestRunnerPaths {
@@ -47,12 +48,17 @@ export async function ensureRunnerInstalled(
   return true;
 }
 
-/** Starts the runner detached; resolves once the guest confirmed the start. */
+/**
+ * Starts the runner detached, in the guest user's login environment plus `environment`; resolves
+ * once the guest confirmed, a second after the start, that the runner is still up. Otherwise it
+ * rejects at once with the reason and the last lines of the runner's log.
+ */
 export async function startRunner(
   session: GuestSessionPort,
   paths: GuestRunnerPaths,
   registration: RunnerRegistration,
   signal: AbortSignal,
+  environment: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const mode =
     registration.kind === "jit"
@@ -67,13 +73,24 @@ export async function startRunner(
           ...(registration.runnerGroup === null ? {} : { runnerGroup: registration.runnerGroup }),
         };
   const secret = registration.kind === "jit" ? registration.encodedJitConfig : registration.token;
-  const result = await session.exec(startRunnerCommand({ ...paths, mode }), {
+  const result = await session.exec(startRunnerCommand({ ...paths, mode, environment }), {
     stdin: `${secret}\n`,
     timeoutMs: 60_000,
     signal,
   });
+  if (result.exitCode === RUNNER_START_FAILED) throw new Error(startFailure(result.stderr));
   if (result.exitCode !== 0)
     throw new Error(`starting the runner failed: ${firstLine(result.stderr) || `exit ${result.exitCode}`}`);
+}
+
+/** "the runner did not start: <why>; last lines of its log: <line> | <line> …" on one line, for logs and the ledger. */
+function startFailure(stderr: string): string {
+  const lines = stderr
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  const [head = "the runner did not start", ...tail] = lines;
+  return tail.length === 0 ? head : `${head} ${tail.slice(-10).join(" | ")}`;
 }
 
 function firstLine(text: string): string {

@@ -8,6 +8,7 @@ import { appendFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { GuestSessionPort, TartRun } from "./ports.js";
 import type { RunnerRegistration } from "./runner-bootstrap.js";
+import type { GuestConnection } from "./vm-boot.js";
 import { followRunner } from "./runner-follow.js";
 import { requestRegistration } from "./runner-registration.js";
 import type { VmLifecycleDeps, VmLifecycleRequest } from "./vm-lifecycle-deps.js";
@@ -55,11 +56,16 @@ export function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDep
   const { clock, settings } = deps;
   const log = deps.log.child({ vm: name, job: request.forJob });
   const logFile = path.join(settings.vmLogDir, `${name}.log`);
-  const context: StepContext = { ...request, ...deps, observe: deps.observe };
+  const context: StepContext = {
+    ...request,
+    ...deps,
+    observe: deps.observe,
+    onChannel: (chosen) => log.info(chosen, "guest channel chosen"),
+  };
   let state = initialVmState(name, request.forJob, logFile, clock.now());
   let run: TartRun | null = null;
   let session: GuestSessionPort | null = null;
-  let ip = "";
+  let reconnect: GuestConnection["reconnect"] | null = null;
   let registration: RunnerRegistration | null = null;
   const onlineTimer = new AbortController();
   const queue: VmMachineEvent[] = [];
@@ -124,9 +130,9 @@ export function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDep
           started,
           () => lastLine(logFile),
           dispatch,
-          (opened, address) => {
-            session = opened;
-            ip = address;
+          (guest) => {
+            session = guest.session;
+            reconnect = guest.reconnect;
           },
         );
       }
@@ -180,13 +186,10 @@ export function runVmLifecycle(request: VmLifecycleRequest, deps: VmLifecycleDep
         followRunner({
           session: first,
           // The new session replaces the dropped one, also for the clean shutdown at teardown.
-          reconnect: async () =>
-            (session = await deps.guest.connect({
-              vm: name,
-              host: ip,
-              deadline: clock.now() + 60_000,
-              signal,
-            })),
+          reconnect: async () => {
+            if (reconnect === null) throw new Error("no way back into the guest");
+            return (session = await reconnect(clock.now() + 60_000, signal));
+          },
           paths: GUEST_PATHS,
           signal,
           onLine: (line, event) => {

@@ -1,11 +1,14 @@
 /**
  * Phase `cloning`: make the VM's disk. Pulls according to the pull policy (the original pulled on
- * every job), clones into our name, then sets CPU/memory and a random MAC (shared baked-in MACs
- * collide in DHCP, tart-cli.md §5.4).
+ * every job), clones into our name, then sets CPU/memory and the MAC: in NAT networking one stable
+ * MAC per VM slot, so DHCP leases are reused instead of exhausted (vm-mac-slot.ts); bridged, a
+ * random one (shared baked-in MACs collide in DHCP, tart-cli.md §5.4).
  */
 import { TartError } from "../tart/tart-error.js";
+import { normalizeImageReference } from "../tart/image-reference.js";
 import type { Tart } from "../tart/tart.js";
 import type { VmSpec } from "./model.js";
+import { assignSlotMac } from "./vm-mac-slot.js";
 import type { VmSettings } from "./vm-settings.js";
 
 /** Whether an image reference names a registry image (host/namespace…) rather than a local VM. */
@@ -16,7 +19,7 @@ export function isRemoteImage(image: string): boolean {
 export async function prepareVm(
   request: { name: string; spec: VmSpec; signal: AbortSignal },
   deps: {
-    tart: Pick<Tart, "pull" | "clone" | "set" | "listOci">;
+    tart: Pick<Tart, "pull" | "clone" | "set" | "listOci" | "macAddresses" | "setMacAddress">;
     settings: VmSettings;
     observe: (step: "pull" | "clone", seconds: number) => void;
     now: () => number;
@@ -32,8 +35,9 @@ export async function prepareVm(
       await tart.pull(spec.image, { insecure, env, signal, timeoutMs: settings.timeouts.pullMs });
       deps.observe("pull", (deps.now() - started) / 1000);
     } else if (settings.pullPolicy === "never") {
+      // tart lists OCI images with an explicit tag or digest (`:latest` for an untagged pull), VMStorageOCI.swift.
       const cached = await tart.listOci({ signal });
-      if (!cached.includes(spec.image))
+      if (!cached.includes(normalizeImageReference(spec.image)))
         throw new Error(`image ${spec.image} is not in the local cache and tart.pullPolicy is "never"`);
     }
   }
@@ -50,5 +54,8 @@ export async function prepareVm(
     await tart.clone(spec.image, name, { insecure, env, signal, timeoutMs: cloneBudget });
   }
   deps.observe("clone", (deps.now() - started) / 1000);
-  await tart.set(name, { cpu: spec.cpu, memoryMiB: spec.memoryMiB, randomMac: true }, { signal });
+  const stableMac = settings.netBridged === null && settings.macSeed !== undefined;
+  if (spec.cpu !== null || spec.memoryMiB !== null || !stableMac)
+    await tart.set(name, { cpu: spec.cpu, memoryMiB: spec.memoryMiB, randomMac: !stableMac }, { signal });
+  if (stableMac && settings.macSeed !== undefined) await assignSlotMac(name, settings.macSeed, tart);
 }

@@ -1,5 +1,14 @@
 /** What the VM lifecycle needs from the configuration, already resolved by the composition root. */
 export interface VmSettings {
+  /** How to reach the guest (tart.guestChannel; absent: ssh). */
+  readonly guestChannel?: "auto" | "agent" | "ssh";
+  /** runner.environment: exported for the runner after the guest's login profiles. */
+  readonly runnerEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Seed of the stable per-slot MACs used in NAT networking (the executor's hostname); absent:
+   * every VM gets a random MAC (vm-mac-slot.ts).
+   */
+  readonly macSeed?: string;
   readonly pullPolicy: "always" | "if-not-present" | "never";
   /** Whether pulls/clones of this image need `--insecure`. */
   readonly insecure: (image: string) => boolean;

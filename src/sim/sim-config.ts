@@ -39,6 +39,10 @@ export const simImageSchema = z.object({
   password: z.string().default("admin"),
   /** Whether `~/actions-runner` (the runner stand-in) is preinstalled in the image. */
   hasRunner: z.boolean().default(true),
+  /** Homebrew in /opt/homebrew (brew, node, pod) and the templates' `~/.zprofile` (all non-vanilla images). */
+  hasHomebrew: z.boolean().default(true),
+  /** The Tart Guest Agent (launchd agent; answers `tart exec`); all non-vanilla cirruslabs images have it. */
+  hasAgent: z.boolean().default(true),
   /** Baked-in MAC address (the first clone keeps it, as real tart does). */
   macAddress: z.string().optional(),
   /** When set, pulls need TART_REGISTRY_USERNAME/PASSWORD equal to these (else AuthFailed 401). */
@@ -63,6 +67,8 @@ export const simConfigSchema = z.object({
       ipPollMs: z.number().int().positive().default(1000),
       /** `tart stop` lock poll interval (real tart: 100 ms). */
       stopPollMs: z.number().int().positive().default(100),
+      /** How long `tart exec` keeps trying to reach the guest agent (grpc-swift's pool wait, 5 s). */
+      agentWaitMs: z.number().int().nonnegative().default(5000),
     })
     .default({
       pullMs: 0,
@@ -72,6 +78,7 @@ export const simConfigSchema = z.object({
       shutdownMs: 0,
       ipPollMs: 1000,
       stopPollMs: 100,
+      agentWaitMs: 5000,
     }),
   network: z
     .object({
@@ -119,6 +126,10 @@ export const simConfigSchema = z.object({
       sshRefuse: z.object(faultBase).optional(),
       /** The guest's SSH server rejects the password. */
       sshAuthFail: z.object(faultBase).optional(),
+      /** Early in boot the guest's sshd listens but rejects every password for `forMs` (directory services not up yet). */
+      sshAuthEarly: z.object({ ...faultBase, forMs: z.number().int().nonnegative() }).optional(),
+      /** macOS nohup fails with "can't detach from console" (before running the utility) in this boot. */
+      nohupNoConsole: z.object(faultBase).optional(),
       /** The guest's SSH server drops every connection this long after a command starts. */
       sshDrop: z.object({ ...faultBase, afterMs: z.number().int().nonnegative() }).optional(),
     })

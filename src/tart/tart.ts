@@ -6,6 +6,10 @@
 import { execa } from "execa";
 import { TartError, firstNonEmptyLine } from "./tart-error.js";
 import { parseTartList, type TartVmInfo } from "./tart-list.js";
+import { tartExec, type TartExecOptions, type TartExecResult } from "./tart-exec.js";
+import { readMacAddresses, tartHome, writeMacAddress } from "./vm-mac-address.js";
+
+export type { TartExecOptions, TartExecResult } from "./tart-exec.js";
 
 export type TartCommandOutcome = "ok" | "error" | "timeout" | "cancelled";
 
@@ -76,6 +80,17 @@ export class Tart {
     await this.#exec(args, options);
   }
 
+  /** The MAC address of every local VM, by name (from the VMs' config.json, vm-mac-address.ts). */
+  macAddresses(): Promise<Map<string, string>> {
+    return Promise.resolve(readMacAddresses(tartHome(this.#options.env)));
+  }
+
+  /** Gives a stopped VM a chosen MAC address (tart set has no such option, vm-mac-address.ts). */
+  setMacAddress(name: string, mac: string): Promise<void> {
+    writeMacAddress(tartHome(this.#options.env), name, mac);
+    return Promise.resolve();
+  }
+
   /** Starts `tart run` detached (its own process group), so VMs survive a daemon restart. */
   run(name: string, options: RunOptions): TartRun {
     const args = ["run", name];
@@ -123,6 +138,30 @@ export class Tart {
     if (options.resolver !== undefined) args.push("--resolver", options.resolver);
     const timeoutMs = options.timeoutMs ?? (options.waitSeconds + 15) * 1000;
     return (await this.#exec(args, { ...options, timeoutMs })).trim();
+  }
+
+  /**
+   * `tart exec [-i] <vm> <command…>` through the guest agent (tart-exec.ts). Never throws for a
+   * failed command: the result carries the guest's exit code, or says the agent was unreachable.
+   */
+  async exec(
+    name: string,
+    command: readonly string[],
+    options: TartExecOptions = {},
+  ): Promise<TartExecResult> {
+    const started = Date.now();
+    const result = await tartExec(this.#options, name, command, options);
+    const outcome: TartCommandOutcome = result.timedOut
+      ? "timeout"
+      : result.aborted
+        ? "cancelled"
+        : result.spawnError === null && !result.agentUnreachable
+          ? "ok"
+          : "error";
+    this.#options.onCommand?.({ command: "exec", outcome, durationMs: Date.now() - started });
+    if (result.spawnError !== null && (result.spawnError as NodeJS.ErrnoException).code === "ENOENT")
+      throw new TartError({ code: "TART_NOT_FOUND", args: ["exec", name], exitCode: null, firstLine: "" });
+    return result;
   }
 
   async stop(name: string, options: CommandOptions & { timeoutSeconds: number }): Promise<void> {

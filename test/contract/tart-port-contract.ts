@@ -137,6 +137,24 @@ export function tartPortContract(label: string, subject: () => TartPortSubject):
       for (const { name } of runs) await tart.delete(name);
     });
 
+    it("a chosen MAC address is what the VM's configuration then holds", async () => {
+      const { tart, image } = subject();
+      await tart.clone(image, "contract-mac", { insecure: false });
+      await tart.setMacAddress("contract-mac", "7e:54:00:00:00:02");
+      expect((await tart.macAddresses()).get("contract-mac")).toBe("7e:54:00:00:00:02");
+      await tart.delete("contract-mac");
+    });
+
+    it("exec in a stopped VM: tart cannot reach a guest agent (exit 2, not running)", async () => {
+      const { tart, image } = subject();
+      await tart.clone(image, "contract-exec", { insecure: false });
+      const result = await tart.exec("contract-exec", ["true"]);
+      expect(result.agentUnreachable).toBe(true);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/is not running/);
+      await tart.delete("contract-exec");
+    });
+
     it("an aborted signal cancels a command", async () => {
       const { tart, image } = subject();
       const error = await failure(

@@ -12,7 +12,7 @@ import {
   type GuestRunnerPaths,
   type RunnerRegistration,
 } from "../runner-bootstrap.js";
-import { waitForGuest } from "../vm-boot.js";
+import { waitForGuest, type GuestConnection } from "../vm-boot.js";
 import { prepareVm } from "../vm-prepare.js";
 import type { VmSettings } from "../vm-settings.js";
 import type { PhaseMetric } from "./vm-machine-effect.js";
@@ -35,6 +35,8 @@ export interface StepContext {
   readonly clock: Clock;
   readonly settings: VmSettings;
   readonly observe: (metric: PhaseMetric, seconds: number) => void;
+  /** Told which guest channel (agent or SSH) was chosen, and why. */
+  readonly onChannel?: (chosen: { channel: "agent" | "ssh"; reason: string }) => void;
 }
 
 /** Pull (per policy), clone and set: `prepared` or `prepare-failed`. */
@@ -57,7 +59,7 @@ export function connectToGuest(
   run: TartRun,
   lastLogLine: () => string,
   emit: Emit,
-  connected: (session: GuestSessionPort, ip: string) => void,
+  connected: (guest: GuestConnection) => void,
 ): void {
   const { clock, settings } = context;
   settle(
@@ -75,11 +77,13 @@ export function connectToGuest(
           connectGuest: (target) => context.guest.connect({ vm: context.name, ...target }),
           clock,
           ...(settings.netBridged === null ? {} : { resolver: "arp" as const }),
+          channel: settings.guestChannel ?? "ssh",
+          ...(context.onChannel === undefined ? {} : { onChannel: context.onChannel }),
           onIp: (ip) => emit({ type: "guest-address", at: clock.now(), ip }),
         },
       ),
     (guest) => {
-      connected(guest.session, guest.ip);
+      connected(guest);
       emit({ type: "guest-connected", at: clock.now() });
     },
     (error) => emit({ type: "guest-failed", at: clock.now(), error }),
@@ -110,7 +114,14 @@ export function launchRunner(
 ): void {
   const { clock } = context;
   settle(
-    () => startRunner(session, GUEST_PATHS, registration, context.signal),
+    () =>
+      startRunner(
+        session,
+        GUEST_PATHS,
+        registration,
+        context.signal,
+        context.settings.runnerEnvironment ?? {},
+      ),
     () => emit({ type: "runner-started", at: clock.now() }),
     (error) => emit({ type: "runner-start-failed", at: clock.now(), error }),
   );

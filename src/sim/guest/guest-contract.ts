@@ -7,6 +7,7 @@
  * seeded by pull from the image description). The login user's home is `guest/Users/<username>`;
  * with `hasRunner` it contains `actions-runner/{run.sh,config.sh}` (the runner stand-in).
  */
+import type { Socket } from "node:net";
 import type { SimImage } from "../sim-config.js";
 
 export interface GuestOptions {
@@ -27,6 +28,8 @@ export interface GuestOptions {
 }
 
 export interface GuestHandle {
+  /** Serves one control-socket connection, when the image has the Tart Guest Agent (else undefined). */
+  readonly agent: ((socket: Socket) => void) | undefined;
   /** Stops the SSH server and kills every process the guest started (the VM lost power). */
   close(): Promise<void>;
 }

@@ -1,11 +1,16 @@
 /**
- * The environment of a command run over SSH in a simulated guest: a clean login environment (as
- * sshd builds it, nothing from the host leaks in) plus the simulation's markers, which let the
- * VM find and kill everything its guest started, and let the runner stand-in notice power loss.
+ * The environment of a command run over SSH in a simulated guest, as OpenSSH's sshd builds it
+ * (session.c, do_setup_env) for a non-root user without UseLogin: USER, LOGNAME, HOME, MAIL,
+ * PATH = `_PATH_STDPATH` (`/usr/bin:/bin:/usr/sbin:/sbin`), SHELL, SSH_CLIENT, SSH_CONNECTION,
+ * TERM and SSH_TTY only with a pty, and the client's `env` requests that AcceptEnv allows (macOS:
+ * `LANG LC_*`). Nothing else: no LANG of its own, no Homebrew. Guest absolute paths are mapped to
+ * the guest's disk (guest-paths.ts). TMPDIR is macOS's per-user temp dir [unverified: set by
+ * Apple's sshd patches]. The simulation adds its markers, which let the VM find and kill everything
+ * its guest started and let the runner stand-in notice power loss, and TART_SIM_ROOT, the guest's
+ * `/` on the host, which the guest's own files use to name guest absolute paths.
  */
-import path from "node:path";
 import type { GuestPaths } from "./guest-paths.js";
-
+import { GUEST_SHELL, hostPathList, SSHD_STD_PATH } from "./guest-paths.js";
 export interface GuestIdentity {
   readonly vmName: string;
   readonly vmDir: string;
@@ -32,30 +37,44 @@ export function guestMarker(vmName: string): string {
   return `${MARKER_VAR}=${markerValue(vmName)}`;
 }
 
+export interface SessionRequestEnv {
+  /** The client's `env` requests that AcceptEnv allowed. */
+  readonly accepted: Readonly<Record<string, string>>;
+  /** The terminal type of a `pty-req`, when the session has one. */
+  readonly term?: string | undefined;
+}
+
 export function guestSessionEnv(
   guest: GuestIdentity,
   ssh: SshEndpoints,
-  clientEnv: Readonly<Record<string, string>>,
+  request: SessionRequestEnv,
 ): Record<string, string> {
   return {
-    // sshd on macOS accepts LANG and LC_* from the client (AcceptEnv LANG LC_*).
-    LANG: "en_US.UTF-8",
-    ...clientEnv,
-    HOME: guest.paths.home,
+    ...request.accepted,
     USER: guest.username,
     LOGNAME: guest.username,
-    // macOS's login shell; the simulation runs commands with bash, which accepts the same scripts we send.
-    SHELL: "/bin/zsh",
-    PATH: [guest.paths.binDir, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(
-      ":",
-    ),
-    TMPDIR: `${guest.paths.tmpDir}/`,
-    SSH_CONNECTION: `${ssh.clientIp} ${ssh.clientPort} ${ssh.serverIp} ${ssh.serverPort}`,
+    HOME: guest.paths.home,
+    MAIL: `/var/mail/${guest.username}`,
+    PATH: hostPathList(guest.paths.root, SSHD_STD_PATH),
+    SHELL: GUEST_SHELL,
+    ...(request.term === undefined ? {} : { TERM: request.term }),
     SSH_CLIENT: `${ssh.clientIp} ${ssh.clientPort} ${ssh.serverPort}`,
+    SSH_CONNECTION: `${ssh.clientIp} ${ssh.clientPort} ${ssh.serverIp} ${ssh.serverPort}`,
+    TMPDIR: `${guest.paths.tmpDir}/`,
+    ...guestMarkers(guest),
+  };
+}
+
+/** The simulation's variables every guest process carries (sessions, the agent's commands). */
+export function guestMarkers(
+  guest: Pick<GuestIdentity, "vmName" | "vmDir" | "paths">,
+): Record<string, string> {
+  return {
     [MARKER_VAR]: markerValue(guest.vmName),
     TART_SIM_VM_PID: String(process.pid),
     TART_SIM_VM_NAME: guest.vmName,
     TART_SIM_VM_DIR: guest.vmDir,
+    TART_SIM_ROOT: guest.paths.root,
   };
 }
 

@@ -19,6 +19,8 @@ export interface GuestSshOptions {
   readonly hostKey: string;
   /** The sshAuthFail fault. */
   readonly rejectAll: boolean;
+  /** The sshAuthEarly fault: every password is rejected until this time (epoch ms). */
+  readonly rejectUntilMs: number;
   /** The sshDrop fault. */
   readonly dropAfterMs: number | undefined;
   readonly log: (line: string) => void;
@@ -40,6 +42,7 @@ export async function listenGuestSsh(options: GuestSshOptions): Promise<GuestSsh
       guest: options.guest,
       password: options.password,
       rejectAll: options.rejectAll,
+      rejectUntilMs: options.rejectUntilMs,
       endpoints: { clientIp: info.ip, clientPort: info.port, serverIp: options.ip, serverPort: options.port },
       onCommandStart: () => {
         if (options.dropAfterMs === undefined || socket === undefined || dropScheduled) return;

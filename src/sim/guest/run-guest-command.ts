@@ -1,12 +1,14 @@
 /**
- * Runs one SSH `exec` (or `shell`) request in the guest: `bash -c <command>` in its own session
- * and process group, streams stdin/stdout/stderr over the channel, and reports the exit status
+ * Runs one SSH `exec` (or `shell`) request in the guest with the user's shell, as sshd's do_child
+ * does: `zsh -c <command>` for exec (not a login shell: no profile is read), a login `zsh -l`
+ * reading stdin for shell. It runs in its own session and process group, streams stdin/stdout/stderr over the channel, and reports the exit status
  * or signal. When the channel goes away first, the process group gets SIGHUP, as a lost login
  * session does: foreground work dies, `nohup … &` and `setsid` survive.
  */
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { ServerChannel } from "ssh2";
+import { GUEST_SHELL, hostPath } from "./guest-paths.js";
 
 export interface GuestCommand {
   /** Sends `signal` to the command's process group if it is still running. */
@@ -16,6 +18,8 @@ export interface GuestCommand {
 }
 
 export interface GuestCommandOptions {
+  /** The guest's `/` on the host (its /bin/zsh runs the command). */
+  readonly root: string;
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly log: (line: string) => void;
@@ -26,8 +30,8 @@ export function runGuestCommand(
   command: string | undefined,
   options: GuestCommandOptions,
 ): GuestCommand {
-  // No command: a shell reading commands from stdin (what `ssh host < script` does without a pty).
-  const child = spawn("bash", command === undefined ? [] : ["-c", command], {
+  // No command: a login shell reading commands from stdin (what `ssh host < script` does without a pty).
+  const child = spawn(hostPath(options.root, GUEST_SHELL), command === undefined ? ["-l"] : ["-c", command], {
     cwd: options.cwd,
     env: options.env,
     detached: true, // setsid(): its own session and process group, as sshd gives every session
@@ -56,7 +60,7 @@ export function runGuestCommand(
     options.log(`sshd: cannot run command: ${error.message}`);
     finished = true;
     if (!hungUp) {
-      channel.stderr.write(`bash: ${error.message}\n`);
+      channel.stderr.write(`zsh: ${error.message}\n`);
       channel.exit(127);
       channel.end();
     }

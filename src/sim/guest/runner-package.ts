@@ -38,7 +38,9 @@ export function runnerPackageFiles(): RunnerPackageFile[] {
       `# ${name} of the simulated GitHub Actions runner ${RUNNER_VERSION} (tart-executor simulation).`,
       `TART_SIM_RUNNER_ROOT=$(cd "$(dirname "$0")${rootFromScript}" && pwd) || exit 1`,
       "export TART_SIM_RUNNER_ROOT",
-      `exec node ${entry} ${mode} "$@"`,
+      // The real runner brings its own .NET runtime; the stand-in needs node, named by its host
+      // path because the guest's PATH has none (node is only in /opt/homebrew/bin on macOS images).
+      `exec ${shellQuote(process.execPath)} ${entry} ${mode} "$@"`,
       "",
     ].join("\n");
   return [

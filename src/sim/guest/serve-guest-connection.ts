@@ -1,7 +1,9 @@
 /**
  * One SSH connection to a simulated guest: password authentication with the image's login, then
- * sessions whose `exec` (or `shell`) requests run commands in the guest. `pty-req` and `env` are
- * accepted harmlessly (only LANG/LC_* are applied, like macOS's sshd), `signal` is forwarded.
+ * sessions whose `exec` request runs `zsh -c <command>` and whose `shell` request runs a login
+ * zsh reading commands from stdin (OpenSSH session.c do_child). `pty-req` is accepted (its TERM is
+ * passed on; no real terminal is allocated), `env` is applied for LANG/LC_* only (macOS's
+ * `AcceptEnv LANG LC_*`), `signal` is forwarded.
  */
 import type { Connection, ServerChannel, Session, SessionAccept } from "ssh2";
 import type { GuestIdentity, SshEndpoints } from "./guest-session-env.js";
@@ -14,6 +16,8 @@ export interface GuestConnectionOptions {
   readonly password: string;
   /** The sshAuthFail fault: every password is wrong. */
   readonly rejectAll: boolean;
+  /** The sshAuthEarly fault: until this time (epoch ms) every password is wrong. */
+  readonly rejectUntilMs: number;
   readonly endpoints: SshEndpoints;
   /** Called when a command starts (the sshDrop fault counts from here). */
   readonly onCommandStart: () => void;
@@ -31,7 +35,14 @@ export function serveGuestConnection(client: Connection, options: GuestConnectio
       context.reject(["password"]);
       return;
     }
-    if (!options.rejectAll && context.username === guest.username && context.password === options.password) {
+    const early = Date.now() < options.rejectUntilMs;
+    if (early) log(`sshd: refusing authentication early in boot (fault sshAuthEarly)`);
+    if (
+      !options.rejectAll &&
+      !early &&
+      context.username === guest.username &&
+      context.password === options.password
+    ) {
       log(`sshd: Accepted password for ${context.username} from ${from} ssh2`);
       context.accept();
       return;
@@ -50,14 +61,23 @@ export function serveGuestConnection(client: Connection, options: GuestConnectio
 
   function serveSession(session: Session, track: (command: GuestCommand) => void): void {
     const clientEnv: Record<string, string> = {};
+    let term: string | undefined;
     let running: GuestCommand | undefined;
     const start = (channel: ServerChannel, command: string | undefined): void => {
       options.onCommandStart();
-      const env = guestSessionEnv(guest, endpoints, clientEnv);
-      running = runGuestCommand(channel, command, { cwd: guest.paths.home, env, log });
+      const env = guestSessionEnv(guest, endpoints, { accepted: clientEnv, term });
+      running = runGuestCommand(channel, command, {
+        root: guest.paths.root,
+        cwd: guest.paths.home,
+        env,
+        log,
+      });
       track(running);
     };
-    session.on("pty", (accept: SessionAccept | undefined) => accept?.());
+    session.on("pty", (accept: SessionAccept | undefined, _reject, info) => {
+      term = info.term;
+      accept?.();
+    });
     session.on("env", (accept: SessionAccept | undefined, _reject, info) => {
       if (isAcceptedClientEnv(info.key)) clientEnv[info.key] = info.val;
       accept?.();

@@ -88,6 +88,8 @@ describe.concurrent("failures are cleaned up and retried", () => {
   it("a VM that never gets an IP is torn down after timeouts.boot and the job is retried on a fresh VM", async (context) => {
     const world = await useE2eWorld(context, { sim: { faults: { noIp: { times: 1 } } } });
     const executor = await world.startExecutor({
+      // The SSH channel is the one that needs an address (the agent channel never asks for one).
+      tart: { guestChannel: "ssh" },
       timeouts: { boot: 5 },
       retries: { maxAttempts: 3, backoffSeconds: 0 },
     });
@@ -133,6 +135,7 @@ function sshScenario(): Promise<{ world: E2eWorld; executor: ExecutorProcess; fa
   sshRun ??= (async () => {
     const world = await startE2eWorld({ sim: { faults: { sshAuthFail: {} } } });
     const executor = await world.startExecutor({
+      tart: { guestChannel: "ssh" },
       timeouts: { boot: 10 },
       retries: { maxAttempts: 1, backoffSeconds: 0 },
     });

@@ -54,12 +54,16 @@ describe.concurrent("a matching job gets a fresh VM of its own", () => {
     // if-not-present (the default): no separate pull, clone fetches what is missing.
     expect(world.commands().some((command) => command.argv[0] === "pull")).toBe(false);
     expect(own[0]?.argv).toEqual(["clone", IMAGE_WITH_RUNNER, vm]);
-    expect(own[1]?.argv).toEqual(["set", vm, "--cpu", "4", "--memory", "8192", "--random-mac"]);
+    // NAT networking: no --random-mac, the VM gets its slot's stable MAC (DHCP leases are reused).
+    expect(own[1]?.argv).toEqual(["set", vm, "--cpu", "4", "--memory", "8192"]);
     expect(own[2]?.argv).toEqual(["run", vm, "--no-graphics"]);
-    expect(own[3]?.argv.slice(0, 3)).toEqual(["ip", vm, "--wait"]);
-    expect(Number(own[3]?.argv[3])).toBeGreaterThan(0);
+    // guestChannel auto (the default): the agent probe and the SSH path (tart ip) start together.
+    const probes = own.slice(3, 5).map((command) => command.argv.slice(0, 3));
+    expect(probes).toContainEqual(["exec", vm, "true"]);
+    expect(probes).toContainEqual(["ip", vm, "--wait"]);
     expect(verbs.at(-1)).toBe("delete");
-    expect(verbs.slice(4, -1).every((verb) => verb === "stop")).toBe(true);
+    // The guest steps went through tart exec: the image's runner has the agent.
+    expect(verbs.slice(5, -1).every((verb) => verb === "exec" || verb === "stop")).toBe(true);
     for (const command of own) {
       expect(command.env["CI"], command.argv.join(" ")).toBe("1");
       expect(command.env["TART_HOME"], command.argv.join(" ")).toBe(world.tartHome);

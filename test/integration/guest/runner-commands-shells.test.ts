@@ -9,6 +9,7 @@ import {
   installRunnerCommand,
   startRunnerCommand,
 } from "../../../src/guest/runner-commands.js";
+import { RUNNER_START_FAILED } from "../../../src/guest/start-runner-command.js";
 import { buildFakeRunnerTarball } from "./fake-runner.js";
 
 // The login shell of a guest may be sh, bash or zsh; run the commands directly under the first two.
@@ -30,6 +31,13 @@ function runIn(
 }
 
 const homes: string[] = [];
+const paths = { runnerDir: "actions-runner", logFile: "logs/runner.log", exitFile: "logs/runner.exit" };
+
+function runnerScript(home: string, body: string): void {
+  mkdirSync(join(home, "actions-runner"), { recursive: true });
+  writeFileSync(join(home, "actions-runner", "run.sh"), `#!/bin/sh\n${body}\n`);
+  chmodSync(join(home, "actions-runner", "run.sh"), 0o755);
+}
 afterEach(() => homes.splice(0).forEach((home) => rmSync(home, { recursive: true, force: true })));
 
 function tempHome(): string {
@@ -46,10 +54,12 @@ for (const shell of ["/bin/sh", "bash"]) {
       const install = await runIn(shell, home, installRunnerCommand("actions-runner"), "");
       expect(install.code).not.toBe(0); // an empty tarball is an error, not a silent success
       mkdirSync(join(home, "actions-runner"), { recursive: true });
-      writeFileSync(join(home, "actions-runner", "run.sh"), "#!/bin/sh\nprintf 'quick runner'\nexit 5\n");
+      writeFileSync(
+        join(home, "actions-runner", "run.sh"),
+        "#!/bin/sh\necho 'Listening for Jobs'\nsleep 2\nprintf 'quick runner'\nexit 5\n",
+      );
       chmodSync(join(home, "actions-runner", "run.sh"), 0o755);
       expect((await runIn(shell, home, checkRunnerCommand("~/actions-runner"))).stdout).toBe("present\n");
-      const paths = { runnerDir: "actions-runner", logFile: "logs/runner.log", exitFile: "logs/runner.exit" };
       const start = await runIn(
         shell,
         home,
@@ -62,8 +72,63 @@ for (const shell of ["/bin/sh", "bash"]) {
       expect(follow).toEqual({
         code: 0,
         stderr: "",
-        stdout: "quick runner\n__TART_EXECUTOR_RUNNER_EXIT__ 5\n",
+        stdout: "Listening for Jobs\nquick runner\n__TART_EXECUTOR_RUNNER_EXIT__ 5\n",
       });
+    });
+
+    it("runs the runner with the login profile read and runner.environment on top", async () => {
+      const home = tempHome();
+      runnerScript(home, "echo \"LANG=$LANG EXTRA=$EXTRA PATH=$PATH\"; echo 'Listening for Jobs'");
+      writeFileSync(
+        join(home, ".zprofile"),
+        'export LANG=en_US.UTF-8\nexport PATH="/opt/homebrew/bin:$PATH"\n',
+      );
+      const start = await runIn(
+        shell,
+        home,
+        startRunnerCommand({
+          ...paths,
+          mode: { kind: "jit" },
+          powerOff: false,
+          environment: { EXTRA: "it's $x" },
+        }),
+        "secret",
+      );
+      expect(start).toMatchObject({ code: 0, stderr: "" });
+      const follow = await runIn(shell, home, followLogCommand(paths.logFile, paths.exitFile));
+      expect(follow.stdout).toMatch(/^LANG=en_US\.UTF-8 EXTRA=it's \$x PATH=\/opt\/homebrew\/bin:/);
+    });
+
+    it("fails the start within seconds, with the log's last lines, when the runner exits at once", async () => {
+      const home = tempHome();
+      runnerScript(home, "echo 'boom: no such runner'; exit 3");
+      const started = Date.now();
+      const start = await runIn(
+        shell,
+        home,
+        startRunnerCommand({ ...paths, mode: { kind: "jit" }, powerOff: false }),
+        "s",
+      );
+      expect(start.code).toBe(RUNNER_START_FAILED);
+      expect(start.stderr).toBe(
+        "the runner did not start: it exited at once; last lines of its log:\nboom: no such runner\n",
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+    });
+
+    it("fails the start when the runner's log shows a shell failure even though it still runs", async () => {
+      const home = tempHome();
+      runnerScript(home, "no-such-tool-anywhere; sleep 5");
+      const start = await runIn(
+        shell,
+        home,
+        startRunnerCommand({ ...paths, mode: { kind: "jit" }, powerOff: false }),
+        "s",
+      );
+      expect(start.code).toBe(RUNNER_START_FAILED);
+      expect(start.stderr).toMatch(
+        /its log shows a failure; last lines of its log:\n.*no-such-tool-anywhere.*not found/,
+      );
     });
 
     it("puts the exit marker on its own line when the log lacks a final newline", async () => {

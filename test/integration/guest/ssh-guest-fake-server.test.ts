@@ -48,27 +48,41 @@ describe("ssh guest against ssh2's Server", () => {
     await session.close();
   });
 
-  it("fails fast on a wrong password, without leaking it", async () => {
+  it("retries a refused login with a growing pause until the deadline, then says authentication failed, without leaking the password", async () => {
     const server = await serve();
-    const started = Date.now();
     const once = await guestFailure(
       connect(server.port, {
         password: "hunter2",
-        retry: { deadline: started + 20_000, retryIntervalMs: 100, authRetries: 0 },
+        retry: { deadline: Date.now() + 20_000, retryIntervalMs: 100, authRetries: 0 },
       }),
     );
     expect(once.code).toBe("SSH_AUTH_FAILED");
     expect(server.loginAttempts()).toBe(1);
+    const started = Date.now();
     const error = await guestFailure(
       connect(server.port, {
         password: "hunter2",
-        retry: { deadline: started + 20_000, retryIntervalMs: 100 },
+        retry: { deadline: started + 2_500, retryIntervalMs: 100 },
       }),
     );
     expect(error.code).toBe("SSH_AUTH_FAILED");
+    // Pauses of 0.5 s, 1 s, then the next (2 s) would pass the deadline: three logins, not a busy loop.
     expect(server.loginAttempts()).toBe(1 + 3);
-    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(error.message).toMatch(
+      /^authentication failed: admin@127\.0\.0\.1:\d+ refused our credentials after 3 attempts/,
+    );
     expect(`${error.message} ${String(error.cause)}`).not.toContain("hunter2");
+  });
+
+  it("says the connection was refused when nothing ever listened", async () => {
+    const port = await freePort();
+    const error = await guestFailure(
+      connect(port, { retry: { deadline: Date.now() + 800, retryIntervalMs: 100 } }),
+    );
+    expect(error.code).toBe("SSH_CONNECT_FAILED");
+    expect(error.message).toMatch(
+      /^gave up on admin@127\.0\.0\.1:\d+ after \d+ attempts in \d+ s: connection refused/,
+    );
   });
 
   it("gets past a guest that refuses the first logins after boot", async () => {

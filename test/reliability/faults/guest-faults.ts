@@ -23,7 +23,7 @@ export function describeGuestFaults(): void {
   describe.concurrent("guest faults", () => {
     scenario("SSH refused (port closed): torn down at timeouts.boot, retried, served", 90_000, async (t) => {
       const world = await t.world({ sim: { faults: { sshRefuse: { times: 1 } } } });
-      await world.startExecutor({ timeouts: { boot: 6 } });
+      await world.startExecutor({ tart: { guestChannel: "ssh" }, timeouts: { boot: 6 } });
       const job = world.queue();
       await expectServed(world, t, job);
       t.fault(world.simFaultsFired()["sshRefuse"] ?? 0);
@@ -37,7 +37,7 @@ export function describeGuestFaults(): void {
 
     scenario("SSH authentication failure: given up, cause names the authentication", 90_000, async (t) => {
       const world = await t.world({ sim: { faults: { sshAuthFail: {} } } });
-      await world.startExecutor({ timeouts: { boot: 6 } });
+      await world.startExecutor({ tart: { guestChannel: "ssh" }, timeouts: { boot: 6 } });
       const job = world.queue();
       const { failures } = await expectGivenUp(world, t, job, /refused our credentials|authenticat/i);
       t.fault(failures.length);
@@ -52,7 +52,7 @@ export function describeGuestFaults(): void {
         // Every SSH connection of the first VM drops 1.5 s after its command starts, the runner's
         // log follower included; the job itself runs 5 s.
         const world = await t.world({ sim: { faults: { sshDrop: { times: 1, afterMs: 1500 } } } });
-        await world.startExecutor();
+        await world.startExecutor({ tart: { guestChannel: "ssh" } });
         const job = world.queue(undefined, { durationMs: 5_000 });
         await expectServed(world, t, job, 60_000);
         t.fault(world.simFaultsFired()["sshDrop"] ?? 0);

@@ -86,7 +86,8 @@ export function describeTartFaults(): void {
 
     scenario("no IP (DHCP never answers): torn down at timeouts.boot, retried, served", 90_000, async (t) => {
       const world = await t.world({ sim: { faults: { noIp: { times: 1 } } } });
-      await world.startExecutor({ timeouts: { boot: 6 } });
+      // The SSH channel needs the address; the agent channel never asks for one.
+      await world.startExecutor({ tart: { guestChannel: "ssh" }, timeouts: { boot: 6 } });
       const job = world.queue();
       await expectServed(world, t, job);
       t.fault(world.simFaultsFired()["noIp"] ?? 0);

@@ -48,6 +48,42 @@ describe("startGuest: SSH faults from the sim config", () => {
     );
   });
 
+  it("sshAuthEarly: the right password is rejected for forMs after boot, then accepted", async () => {
+    const bootedAt = Date.now();
+    const guest = await boot({ faults: { sshAuthEarly: { forMs: 4000 } } });
+    await expect(connectSsh(guest.ip, guest.port, USERNAME, PASSWORD)).rejects.toThrow(
+      /All configured authentication methods failed/,
+    );
+    expect(guest.log).toContain("sshd: refusing authentication early in boot (fault sshAuthEarly)");
+    // Retried as a client should: accepted only once the window has passed (bounded).
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      try {
+        client = await connectSsh(guest.ip, guest.port, USERNAME, PASSWORD);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    expect(Date.now() - bootedAt).toBeGreaterThanOrEqual(4000);
+    expect((await exec(client, "echo up")).stdout).toBe("up\n");
+  });
+
+  it("sshAuthEarly with `times` only affects that many boots", async () => {
+    const first = await boot({ faults: { sshAuthEarly: { forMs: 60_000, times: 1 } } });
+    await expect(connectSsh(first.ip, first.port, USERNAME, PASSWORD)).rejects.toThrow(
+      /All configured authentication methods failed/,
+    );
+    await first.handle.close();
+    const second = await boot(
+      { faults: { sshAuthEarly: { forMs: 60_000, times: 1 } } },
+      path.dirname(path.dirname(first.vmDir)),
+    );
+    client = await connectSsh(second.ip, second.port, USERNAME, PASSWORD);
+    expect((await exec(client, "echo up")).code).toBe(0);
+  });
+
   it("sshDrop: the connection drops afterMs after a command starts", async () => {
     const guest = await boot({ faults: { sshDrop: { afterMs: 300 } } });
     const session = await connectSsh(guest.ip, guest.port, USERNAME, PASSWORD);

@@ -24,6 +24,10 @@ const job = {
 const detached = (script: string): string =>
   `nohup sh -c '${script.replaceAll("'", `'\\''`)}' > /dev/null 2>&1 < /dev/null &`;
 
+/** The results the runner reported for job 9. */
+const reported = (service: FakeActionsService): unknown[] =>
+  service.requests.filter((r) => r.path.endsWith("/jobs/9/complete")).map((r) => r.body);
+
 describe("a simulated VM running the seeded runner over SSH", () => {
   let service: FakeActionsService;
   let guest: TestGuest | undefined;
@@ -44,13 +48,13 @@ describe("a simulated VM running the seeded runner over SSH", () => {
     return { guest, client };
   }
 
-  it("runs one JIT job, then the guest shuts itself down", async () => {
+  it("a runner started from a login shell runs one JIT job (brew, node, pod install pass), then the guest shuts down", async () => {
     const { guest, client } = await boot();
     service.queueJob(job);
     const started = await exec(
       client,
       detached(
-        `cd ~/actions-runner && ACTIONS_RUNNER_INPUT_JITCONFIG=${service.jitConfig()} ./run.sh > ~/runner.log 2>&1; sudo shutdown -h now`,
+        `zsh -l -c 'cd ~/actions-runner && ACTIONS_RUNNER_INPUT_JITCONFIG=${service.jitConfig()} ./run.sh' > ~/runner.log 2>&1; sudo shutdown -h now`,
       ),
     );
     expect(started.code).toBe(0);
@@ -62,6 +66,29 @@ describe("a simulated VM running the seeded runner over SSH", () => {
     expect(log).toContain("Job build completed with result: Succeeded");
     expect(log).toContain("Exiting runner...");
     expect(powerOffs).toEqual(["shutdown -h now (by admin)"]);
+    const jobLog = readFileSync(path.join(guest.home, "actions-runner/_diag/pages/9.log"), "utf8");
+    expect(jobLog).toContain("Homebrew 4.6.17\n");
+    expect(jobLog).toContain("Pod installation complete!");
+    expect(reported(service)).toEqual([{ result: "Succeeded" }]);
+  });
+
+  it("a runner started from a bare exec passes sshd's environment to its job: brew is not found, the job fails", async () => {
+    const { guest, client } = await boot();
+    service.queueJob(job);
+    await exec(
+      client,
+      detached(
+        `cd ~/actions-runner && ACTIONS_RUNNER_INPUT_JITCONFIG=${service.jitConfig()} ./run.sh > ~/runner.log 2>&1; sudo shutdown -h now`,
+      ),
+    );
+    const { powerOffs } = guest;
+    await waitUntil(() => powerOffs.length > 0, 15_000, "the guest to power off");
+    expect(readFileSync(path.join(guest.home, "runner.log"), "utf8")).toContain(
+      "Job build completed with result: Failed",
+    );
+    const jobLog = readFileSync(path.join(guest.home, "actions-runner/_diag/pages/9.log"), "utf8");
+    expect(jobLog).toMatch(/brew: command not found\n##\[error\]Process completed with exit code 127\.\n$/);
+    expect(reported(service)).toEqual([{ result: "Failed" }]);
   });
 
   it("config.sh + run.sh over SSH; a power cut mid-job kills the runner without a report", async () => {

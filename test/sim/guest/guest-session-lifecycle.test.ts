@@ -48,10 +48,11 @@ describe("startGuest: sessions, power-off and power loss", () => {
     client = await connectSsh(guest.ip, guest.port, USERNAME, PASSWORD);
     const channel = await startExec(
       client,
-      "nohup sleep 302 >/dev/null 2>&1 & setsid sleep 303 >/dev/null 2>&1 < /dev/null & echo started; sleep 301",
+      // macOS has no setsid: a subshell that ignores HUP is the other way to survive.
+      "nohup sleep 302 >/dev/null 2>&1 & (trap '' HUP; exec sleep 303) >/dev/null 2>&1 < /dev/null & echo started; sleep 301",
     );
     await new Promise<void>((resolve) => channel.once("data", () => resolve()));
-    await waitUntil(() => guestCommandLines(vmName).includes("sleep 303"), 3_000, "the setsid'd sleep");
+    await waitUntil(() => guestCommandLines(vmName).includes("sleep 303"), 3_000, "the HUP-ignoring sleep");
     expect(guestCommandLines(vmName)).toEqual(
       expect.arrayContaining(["sleep 301", "sleep 302", "sleep 303"]),
     );
@@ -89,7 +90,7 @@ describe("startGuest: sessions, power-off and power loss", () => {
   it("a new boot ignores a power-off marker left on the disk", async () => {
     guest = await bootTestGuest();
     client = await connectSsh(guest.ip, guest.port, USERNAME, PASSWORD);
-    await startExec(client, "sudo poweroff");
+    await startExec(client, "sudo halt");
     const { powerOffs } = guest;
     await waitUntil(() => powerOffs.length === 1, 3_000, "onPowerOff");
     expect(existsSync(path.join(guest.vmDir, ".sim-poweroff"))).toBe(true);

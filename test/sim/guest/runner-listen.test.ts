@@ -128,7 +128,12 @@ describe("runner stand-in: run.sh", () => {
     service.setUnreachable(true);
     service.queueJob(job);
     const listener = startRunner("run", ["--jitconfig", service.jitConfig()], temp.dir);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // However slow the runner starts (a loaded machine), let it fail at least twice.
+    await waitUntil(
+      () => (listener.stderr().match(/Retrying until reconnected/g)?.length ?? 0) >= 2,
+      20_000,
+      "two connect retries",
+    );
     service.setUnreachable(false);
     const result = await listener.exited;
     expect(result.stderr).toMatch(

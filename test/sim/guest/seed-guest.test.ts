@@ -25,8 +25,8 @@ describe("seedGuest and the runner package", () => {
     ]);
     const runSh = files[0]?.content ?? "";
     expect(runSh.startsWith("#!/bin/sh\n")).toBe(true);
-    expect(runSh).toContain(`exec node '${runnerEntryPath()}' run "$@"\n`);
-    expect(files[1]?.content).toContain(`exec node '${runnerEntryPath()}' config "$@"\n`);
+    expect(runSh).toContain(`exec '${process.execPath}' '${runnerEntryPath()}' run "$@"\n`);
+    expect(files[1]?.content).toContain(`exec '${process.execPath}' '${runnerEntryPath()}' config "$@"\n`);
   });
 
   it("lays out the user's home with a freshly unpacked, unconfigured runner", () => {
@@ -36,13 +36,14 @@ describe("seedGuest and the runner package", () => {
     expect(statSync(path.join(runnerDir, "run.sh")).mode & 0o777).toBe(0o755);
     expect(readFileSync(path.join(runnerDir, "bin/Runner.Listener"), "utf8")).toContain("listener");
     expect(existsSync(path.join(runnerDir, ".runner"))).toBe(false);
-    for (const tool of ["sudo", "shutdown", "halt", "poweroff"]) {
-      expect(statSync(path.join(temp.dir, "usr/local/sim-bin", tool)).mode & 0o777).toBe(0o755);
+    for (const tool of ["usr/bin/sudo", "sbin/shutdown", "sbin/halt", "bin/zsh", "usr/libexec/path_helper"]) {
+      expect(statSync(path.join(temp.dir, tool)).mode & 0o777).toBe(0o755);
     }
+    expect(existsSync(path.join(temp.dir, "sbin/poweroff"))).toBe(false); // macOS has none
   });
 
   it("leaves the runner out of images without one", () => {
     seedGuest(temp.dir, simImageSchema.parse({ hasRunner: false }));
-    expect(readdirSync(path.join(temp.dir, "Users/admin"))).toEqual([]);
+    expect(readdirSync(path.join(temp.dir, "Users/admin"))).toEqual([".zprofile"]);
   });
 });

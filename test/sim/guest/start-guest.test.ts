@@ -80,20 +80,19 @@ describe("startGuest: SSH login and exec", () => {
     }
   });
 
-  it("runs commands in the guest home with a login environment and the guest markers", async () => {
+  it("runs commands in the guest home with sshd's environment and the guest markers", async () => {
     const { guest, client } = await login();
     const result = await exec(
       client,
       'pwd; echo "$HOME|$USER|$LOGNAME|$SHELL"; echo "$TART_SIM_GUEST|$TART_SIM_VM_PID|$TART_SIM_VM_DIR"; ' +
-        'command -v sudo shutdown node; echo "${CI:-unset}"',
+        'command -v sudo shutdown; echo "${CI:-unset}"',
     );
-    const [pwd, identity, markers, sudo, shutdown, node, ci] = result.stdout.trim().split("\n");
+    const [pwd, identity, markers, sudo, shutdown, ci] = result.stdout.trim().split("\n");
     expect(pwd).toBe(guest.home);
     expect(identity).toBe(`${guest.home}|admin|admin|/bin/zsh`);
     expect(markers).toBe(`${guest.vmName}:${process.pid}|${process.pid}|${guest.vmDir}`);
-    expect(sudo).toBe(path.join(guest.vmDir, "guest/usr/local/sim-bin/sudo"));
-    expect(shutdown).toBe(path.join(guest.vmDir, "guest/usr/local/sim-bin/shutdown"));
-    expect(node).toBe(process.execPath);
+    expect(sudo).toBe(path.join(guest.vmDir, "guest/usr/bin/sudo"));
+    expect(shutdown).toBe(path.join(guest.vmDir, "guest/sbin/shutdown"));
     expect(ci).toBe("unset"); // nothing of the host's environment leaks in
   });
 

@@ -101,7 +101,10 @@ describe("tart exec", () => {
     seedVm(sim.home, "vm");
     const run = sim.start(["run", "vm", "--no-graphics"]);
     await waitFor(async () => (await sim.tart(["ip", "vm", "--resolver", "agent"])).code === 0);
-    const exec = await sim.tart(["exec", "vm", "sudo", "shutdown", "-h", "now"]);
+    // The agent's PATH (its launchd plist) has no /sbin, so shutdown needs its full path.
+    const bare = await sim.tart(["exec", "vm", "sudo", "shutdown", "-h", "now"]);
+    expect(bare).toMatchObject({ code: 1, stderr: "sudo: shutdown: command not found\n" });
+    const exec = await sim.tart(["exec", "vm", "sudo", "/sbin/shutdown", "-h", "now"]);
     expect(exec.code).toBe(1);
     expect(exec.stderr).toBe("Error: unavailable (14): Transport became inactive\n");
     const result = await run.result();
@@ -110,7 +113,7 @@ describe("tart exec", () => {
   });
 
   it("fails while the guest agent is not up yet (exit 1)", async () => {
-    sim = createSimHome({ delays: { bootMs: 60_000 } });
+    sim = createSimHome({ delays: { bootMs: 60_000, agentWaitMs: 300 } });
     seedVm(sim.home, "vm");
     const run = sim.start(["run", "vm", "--no-graphics"]);
     await waitFor(

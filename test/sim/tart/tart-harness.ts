@@ -16,6 +16,8 @@ import {
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { seedGuest } from "../../../src/sim/guest/seed-guest.js";
+import { simImageSchema } from "../../../src/sim/sim-config.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const TART_BIN = path.join(ROOT, "sim-bin", "tart");
@@ -161,6 +163,8 @@ export interface SeedOptions {
   readonly memoryMiB?: number;
   readonly diskGB?: number;
   readonly mac?: string;
+  /** The guest disk's image settings (simImageSchema; e.g. `{ hasAgent: false }`), or false for no guest disk. */
+  readonly guest?: Record<string, unknown> | false;
 }
 
 /** Creates `vms/<name>/{config.json,disk.img,nvram.bin}` directly, as a test fixture. */
@@ -185,6 +189,7 @@ export function seedVm(home: string, name: string, options: SeedOptions = {}): s
   writeFileSync(path.join(dir, "disk.img"), "");
   truncateSync(path.join(dir, "disk.img"), (options.diskGB ?? 50) * 1e9);
   writeFileSync(path.join(dir, "nvram.bin"), "");
+  if (options.guest !== false) seedGuest(path.join(dir, "guest"), simImageSchema.parse(options.guest ?? {}));
   return dir;
 }
 

@@ -24,6 +24,7 @@ describe("executor config defaults", () => {
       insecureDomains: [],
       numberOfVirtualMachines: 1,
       pullPolicy: "if-not-present",
+      guestChannel: "auto",
       images: { allow: [], aliases: {} },
       mounts: [],
       ssh: { username: "admin", password: "admin", port: 22 },
@@ -38,8 +39,8 @@ describe("executor config defaults", () => {
     expect(config.github.clientId).toBeUndefined();
   });
 
-  it("registers runners in the default group with updates enabled", () => {
-    expect(config.runner).toEqual({ labels: ["tartelet"], disableUpdates: false });
+  it("registers runners in the default group with updates enabled and no extra environment", () => {
+    expect(config.runner).toEqual({ labels: ["tartelet"], disableUpdates: false, environment: {} });
   });
 
   it("listens on all interfaces, accepts 1 MiB bodies and verifies signatures", () => {

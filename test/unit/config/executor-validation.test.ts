@@ -87,6 +87,33 @@ describe("executor validation messages", () => {
     ]);
   });
 
+  it("checks the guest channel", () => {
+    expect(executorErrors(executorYaml("tart:\n  guestChannel: agnet"))).toEqual([
+      `${F}:13:17 tart.guestChannel: must be one of "auto", "agent", "ssh", got "agnet"`,
+    ]);
+    expect(parseExecutor(executorYaml("tart:\n  guestChannel: ssh")).tart.guestChannel).toBe("ssh");
+  });
+
+  it("takes runner.environment as text, and refuses names that are not variables or would replace the registration", () => {
+    const withEnv = (lines: string): string =>
+      executorYaml().replace("  labels: tartelet\n", `  labels: tartelet\n  environment:\n${lines}\n`);
+    expect(
+      parseExecutor(withEnv('    LANG: en_US.UTF-8\n    RETRIES: 3\n    QUOTED: "it\'s"')).runner.environment,
+    ).toEqual({
+      LANG: "en_US.UTF-8",
+      RETRIES: "3",
+      QUOTED: "it's",
+    });
+    expect(executorErrors(withEnv("    MY-VAR: x"))).toEqual([
+      expect.stringMatching(
+        /runner\.environment: variable names must be letters, digits and '_' and not start with a digit: "MY-VAR"/,
+      ),
+    ]);
+    expect(executorErrors(withEnv("    ACTIONS_RUNNER_INPUT_JITCONFIG: x"))).toEqual([
+      expect.stringMatching(/runner\.environment: ACTIONS_RUNNER_INPUT_JITCONFIG cannot be set/),
+    ]);
+  });
+
   it("requires image aliases to point to allowed images", () => {
     const yaml = executorYaml(
       "tart:\n  images:\n    allow: [ghcr.io/cirruslabs/*]\n    aliases:\n      xcode16: ghcr.io/cirruslabs/macos-sequoia-xcode:16\n      other: docker.io/evil/mac:1",

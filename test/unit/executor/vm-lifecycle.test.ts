@@ -348,7 +348,7 @@ describe("one VM's life through the effects shell", () => {
       return connect({ ...target, signal: new AbortController().signal });
     };
     await world.start();
-    expect(world.guest.commands).toContain(`${VM}: sudo -n shutdown -h now`);
+    expect(world.guest.commands).toContain(`${VM}: sudo -n /sbin/shutdown -h now`);
     expect(world.tart.calls).not.toContain(`stop ${VM}`);
     expect(world.counts).toEqual(["torn_down"]);
   });

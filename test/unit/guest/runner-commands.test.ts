@@ -26,19 +26,32 @@ describe("runner commands", () => {
     );
   });
 
-  it("start a JIT runner detached, the config coming from stdin into its environment only", () => {
-    expect(startRunnerCommand({ ...paths, mode: { kind: "jit" } })).toBe(
-      `IFS= read -r secret; ` +
-        `[ -n "$secret" ] || { echo 'expected the JIT config on stdin' >&2; exit 64; }; ` +
-        `mkdir -p "$HOME"/'.tart-executor' && rm -f "$HOME"/'.tart-executor/runner.exit' || exit 1; ` +
-        `ACTIONS_RUNNER_INPUT_JITCONFIG="$secret" nohup /bin/sh -c 'dir=$1 exit_file=$2\n` +
-        `shift 2\n` +
-        `(cd "$dir" && exec ./run.sh); code=$?\n` +
-        `printf "%s\\n" "$code" > "$exit_file.tmp" && mv -f "$exit_file.tmp" "$exit_file"\n` +
-        `sleep 3\n` +
-        `sudo -n shutdown -h now' tart-executor-runner "$HOME"/'actions-runner' "$HOME"/'.tart-executor/runner.exit' ` +
-        `> "$HOME"/'.tart-executor/runner.log' 2>&1 < /dev/null & echo $!`,
+  it("start a JIT runner detached without nohup, the config coming from stdin into its environment only", () => {
+    const command = startRunnerCommand({ ...paths, mode: { kind: "jit" } });
+    expect(command.split("\n").slice(0, 4)).toEqual([
+      `IFS= read -r secret`,
+      `[ -n "$secret" ] || { echo 'expected the JIT config on stdin' >&2; exit 64; }`,
+      `mkdir -p "$HOME"/'.tart-executor' && rm -f "$HOME"/'.tart-executor/runner.exit' || exit 1`,
+      `(trap '' HUP; ACTIONS_RUNNER_INPUT_JITCONFIG=$secret; export ACTIONS_RUNNER_INPUT_JITCONFIG; exec /bin/sh -c 'exit_file=$1 inner=$2`,
+    ]);
+    expect(command).not.toContain("nohup");
+    // The runner runs under a login zsh (or, without zsh, with the login profiles sourced).
+    expect(command).toContain(`then zsh -l -c "$inner" tart-executor-runner "$@"`);
+    expect(command).toContain(`for profile in /etc/zprofile "$HOME/.zprofile"`);
+    expect(command).toContain(
+      `sudo -n /sbin/shutdown -h now' tart-executor-runner "$HOME"/'.tart-executor/runner.exit' `,
     );
+    expect(command).toContain(`> "$HOME"/'.tart-executor/runner.log' 2>&1 < /dev/null &\npid=$!\nsleep 1\n`);
+    expect(command.endsWith(`fi\necho "$pid"`)).toBe(true);
+  });
+
+  it("refuse runner.environment names that are not variable names", () => {
+    expect(startRunnerCommand({ ...paths, mode: { kind: "jit" }, environment: { LANG: "C" } })).toContain(
+      "export LANG=",
+    );
+    expect(() =>
+      startRunnerCommand({ ...paths, mode: { kind: "jit" }, environment: { "A;B": "x" } }),
+    ).toThrow(/not a variable name/);
   });
 
   it("start a registration-token runner with every value quoted", () => {
@@ -57,19 +70,17 @@ describe("runner commands", () => {
         disableUpdate: true,
       },
     });
-    expect(command).toBe(
-      `IFS= read -r secret; ` +
-        `[ -n "$secret" ] || { echo 'expected the registration token on stdin' >&2; exit 64; }; ` +
-        `mkdir -p '/tmp' && rm -f '/tmp/runner.exit' || exit 1; ` +
-        `TART_EXECUTOR_RUNNER_TOKEN="$secret" nohup /bin/sh -c 'token=$TART_EXECUTOR_RUNNER_TOKEN; unset TART_EXECUTOR_RUNNER_TOKEN\n` +
-        `dir=$1 exit_file=$2\n` +
-        `shift 2\n` +
-        `(cd "$dir" && ./config.sh "$@" --token "$token" && exec ./run.sh); code=$?\n` +
-        `printf "%s\\n" "$code" > "$exit_file.tmp" && mv -f "$exit_file.tmp" "$exit_file"' ` +
-        `tart-executor-runner '/Users/admin/actions-runner' '/tmp/runner.exit' ` +
-        `'--unattended' '--ephemeral' '--replace' '--url' 'https://github.com/octo-org' '--name' 'vm '\\''one'\\''' ` +
-        `'--labels' 'macos,$(id)' '--runnergroup' 'Default' '--work' '_work' '--disableupdate' ` +
-        `> '/tmp/runner.log' 2>&1 < /dev/null & echo $!`,
+    expect(command).toContain(
+      `(trap '' HUP; TART_EXECUTOR_RUNNER_TOKEN=$secret; export TART_EXECUTOR_RUNNER_TOKEN; exec /bin/sh -c `,
+    );
+    expect(command).toContain(
+      `token=$TART_EXECUTOR_RUNNER_TOKEN; unset TART_EXECUTOR_RUNNER_TOKEN; ./config.sh "$@" --token "$token" && exec ./run.sh'`,
+    );
+    expect(command).not.toContain("shutdown");
+    expect(command).toContain(
+      `'--unattended' '--ephemeral' '--replace' '--url' 'https://github.com/octo-org' '--name' 'vm '\\''one'\\''' ` +
+        `'--labels' 'macos,$(id)' '--runnergroup' 'Default' '--work' '_work' '--disableupdate') ` +
+        `> '/tmp/runner.log' 2>&1 < /dev/null &`,
     );
   });
 
@@ -79,7 +90,7 @@ describe("runner commands", () => {
       mode: { kind: "registration", url: "u", name: "n", labels: [], workFolder: "w", disableUpdate: false },
     });
     expect(command).not.toMatch(/--labels|--runnergroup|--disableupdate/);
-    expect(command).toContain(`'--name' 'n' '--work' 'w' >`);
+    expect(command).toContain(`'--name' 'n' '--work' 'w') >`);
   });
 
   it("refuse labels with commas", () => {
@@ -108,6 +119,6 @@ describe("runner commands", () => {
   });
 
   it("power the guest off", () => {
-    expect(shutdownCommand()).toBe("sudo -n shutdown -h now");
+    expect(shutdownCommand()).toBe("sudo -n /sbin/shutdown -h now");
   });
 });

@@ -68,7 +68,7 @@ async function pollJobs(
   api: ListenerApi,
   sessionId: string,
   config: RunnerConfig,
-  { term, stop }: ListenOptions,
+  { root, term, stop }: ListenOptions,
 ): Promise<number | "runner gone"> {
   while (!stop.aborted) {
     const poll = await api.nextJob(sessionId, stop).catch(() => undefined);
@@ -84,7 +84,7 @@ async function pollJobs(
       if (acquired !== undefined) term.error(`Failed to acquire job ${job.name}: ${errorMessage(acquired)}`);
       continue;
     }
-    await runJob(api, job, term, stop);
+    await runJob(api, job, term, stop, { root, workFolder: config.settings.workFolder || "_work" });
     if (config.settings.ephemeral) break;
   }
   return ReturnCode.Success;

@@ -1,24 +1,27 @@
 /**
- * `tart exec [-i] [-t] <name> <command> [args…]`: runs the command in the running VM's guest (in
- * the login user's home, with the guest session environment), streams its output to our stdout
- * and stderr, and exits with its exit code. Needs the guest agent, which answers on
- * `control.sock` once the guest has booted.
+ * `tart exec [-i] [-t] <name> <command> [args…]`, as tart's `Exec.swift` does it: open the VM (a
+ * missing one exits 2), require it running (`VM "<n>" is not running`, exit 2), then connect to
+ * the guest agent through `control.sock`. When no agent answers within the gRPC pool's wait
+ * (`delays.agentWaitMs`, 5 s), it fails with `Failed to connect to the VM using its control
+ * socket: …, is the Tart Guest Agent running?` (exit 1): a VM still booting, or an image without
+ * the agent. Otherwise it sends the command, streams stdin with `-i` (EOF closes the command's
+ * stdin), writes the agent's stdout/stderr chunks to ours, and exits with the command's exit code
+ * (255 for a command killed by a signal: the agent reports -1). An agent error (command not found)
+ * and a VM that loses power mid-command end as gRPC errors (exit 1).
  */
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import path from "node:path";
+import type { Socket } from "node:net";
+import { Frame, readFrames, writeFrame } from "../../guest/agent-protocol.js";
 import type { TartCommand } from "../cli/command-spec.js";
 import { ExitWithCode, TartFailure, TartRuntimeError, vmNotRunning } from "../cli/errors.js";
-import { isAlive } from "../state/process-liveness.js";
-import type { ProcessIdentity } from "../state/process-liveness.js";
-import { probeControlSocket } from "../run/control-socket.js";
-import { readImageInfo } from "../storage/image-info.js";
+import { sleep } from "../io/sleep.js";
+import { connectAgent } from "../run/control-socket.js";
 import { openLocal } from "../storage/local-storage.js";
-import type { VmDirectory } from "../storage/vm-directory.js";
-import { constants } from "node:os";
 
+/** GRPCConnectionPoolError bridged to NSError, as Foundation's localizedDescription renders it [derived]. */
 const NO_AGENT =
   "Failed to connect to the VM using its control socket: The operation couldn’t be completed. (GRPC.GRPCConnectionPoolError error 1.), is the Tart Guest Agent running?";
+const TRANSPORT_LOST = "unavailable (14): Transport became inactive";
+const RETRY_MS = 100;
 
 export const execCommand: TartCommand = {
   spec: {
@@ -46,69 +49,53 @@ export const execCommand: TartCommand = {
   run: async (args, ctx) => {
     const name = args.positional("name");
     const vm = openLocal(ctx.home(), name);
-    const record = vm.runRecord();
-    if (record === undefined) throw vmNotRunning(name);
-    if (!(await probeControlSocket(vm.controlSocketPath))) throw new TartRuntimeError(NO_AGENT);
-    const [command = "", ...rest] = args.positionals("command");
-    // `bash -c 'exec "$@"'` keeps the argv as given (the agent does not involve a shell either).
-    const child = spawn("bash", ["-c", 'exec "$@"', "bash", command, ...rest], {
-      cwd: guestHome(vm),
-      env: guestEnv(vm, record.pid),
-      stdio: [args.flag("interactive") ? "inherit" : "ignore", "inherit", "inherit"],
-    });
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-      child.once("error", () => resolve({ code: 127, signal: null }));
-      child.once("exit", (code, signal) => resolve({ code, signal }));
-    });
-    if (exit.signal !== null && (await vmWentDown(record))) {
-      // The VM lost power under the command: the agent's stream breaks, tart reports the gRPC error.
-      throw new TartFailure("unavailable (14): Transport became inactive");
+    if (!vm.running()) throw vmNotRunning(name);
+    const deadline = Date.now() + ctx.config().delays.agentWaitMs;
+    let socket: Socket | undefined;
+    for (;;) {
+      socket = await connectAgent(vm.controlSocketPath, Math.max(1, deadline - Date.now()));
+      if (socket !== undefined || Date.now() >= deadline) break;
+      await sleep(RETRY_MS, ctx.cancel);
     }
-    throw new ExitWithCode(
-      exit.code ?? 128 + (exit.signal === null ? 0 : (constants.signals[exit.signal] ?? 0)),
+    if (socket === undefined) throw new TartRuntimeError(NO_AGENT);
+    const [command = "", ...rest] = args.positionals("command");
+    const interactive = args.flag("interactive");
+    writeFrame(
+      socket,
+      Frame.Command,
+      JSON.stringify({ name: command, args: rest, interactive, tty: args.flag("tty") }),
     );
+    if (interactive) streamStdin(socket);
+    const outcome = await follow(socket);
+    if (outcome.kind === "exit") throw new ExitWithCode(outcome.code & 0xff);
+    throw new TartFailure(outcome.kind === "error" ? outcome.message : TRANSPORT_LOST);
   },
 };
 
-/** Whether the VM's run process ends shortly after the command was killed (a power cut did it). */
-async function vmWentDown(run: ProcessIdentity): Promise<boolean> {
-  const deadline = Date.now() + 2000;
-  while (Date.now() < deadline) {
-    if (!isAlive(run)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return false;
+type Outcome = { kind: "exit"; code: number } | { kind: "error"; message: string } | { kind: "lost" };
+
+/** Copies the agent's output to ours until it reports the end, or the connection breaks. */
+function follow(socket: Socket): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let outcome: Outcome = { kind: "lost" };
+    readFrames(socket, (type, payload) => {
+      if (type === Frame.Stdout) process.stdout.write(payload);
+      else if (type === Frame.Stderr) process.stderr.write(payload);
+      else if (type === Frame.Exit) outcome = { kind: "exit", code: payload.readInt32BE(0) };
+      else if (type === Frame.Error) outcome = { kind: "error", message: payload.toString() };
+    });
+    socket.on("error", () => undefined);
+    socket.once("close", () => resolve(outcome));
+  });
 }
 
-function guestHome(vm: VmDirectory): string {
-  const home = path.join(vm.base, "guest", "Users", readImageInfo(vm.base).username);
-  return existsSync(home) ? home : vm.base;
-}
-
-/**
- * The environment of a guest session, mirroring `src/sim/guest/guest-session-env.ts`: a clean
- * login environment plus the markers that let the VM find (and kill at power-off) its processes.
- */
-function guestEnv(vm: VmDirectory, runPid: number): NodeJS.ProcessEnv {
-  const username = readImageInfo(vm.base).username;
-  const root = path.join(vm.base, "guest");
-  return {
-    LANG: "en_US.UTF-8",
-    HOME: guestHome(vm),
-    USER: username,
-    LOGNAME: username,
-    SHELL: "/bin/zsh",
-    PATH: [
-      path.join(root, "usr", "local", "sim-bin"),
-      path.dirname(process.execPath),
-      "/usr/local/bin",
-      "/usr/bin",
-      "/bin",
-    ].join(":"),
-    TMPDIR: `${path.join(root, "private", "tmp")}/`,
-    TART_SIM_GUEST: `${vm.name}:${runPid}`,
-    TART_SIM_VM_PID: String(runPid),
-    TART_SIM_VM_NAME: vm.name,
-    TART_SIM_VM_DIR: vm.base,
-  };
+/** `-i`: our stdin goes to the command, then an empty chunk for EOF. */
+function streamStdin(socket: Socket): void {
+  process.stdin.on("data", (chunk: Buffer) => {
+    if (chunk.length > 0 && !socket.destroyed) writeFrame(socket, Frame.Stdin, chunk);
+  });
+  process.stdin.once("end", () => {
+    if (!socket.destroyed) writeFrame(socket, Frame.Stdin);
+  });
+  process.stdin.on("error", () => undefined);
 }

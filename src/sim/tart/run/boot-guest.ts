@@ -2,7 +2,7 @@
  * The simulated boot of a started VM: after `delays.bootMs` (+ the `slowIp` fault) the guest's
  * DHCP client gets a lease for the VM's MAC (none with `noIp`; bridged VMs get their address from
  * the LAN, not from the host's DHCP server), after `delays.sshReadyMs` the guest (its SSH server)
- * is up, then its agent answers on control.sock. The `guestStop` fault powers it off later.
+ * is up, then control.sock is served (the agent answers there if the image has it). The `guestStop` fault powers it off later.
  */
 import type { Server } from "node:net";
 import { createHash } from "node:crypto";
@@ -22,7 +22,8 @@ const SOFTNET_LEASE_SECONDS = 600;
 export interface BootEvents {
   readonly onAddress: (ip: string) => void;
   readonly onGuest: (guest: GuestHandle) => void;
-  readonly onAgent: (server: Server) => void;
+  /** The control socket is served; `agent` says whether the guest's agent answers on it. */
+  readonly onAgent: (server: Server, agent: boolean) => void;
   readonly onPowerOff: () => void;
 }
 
@@ -49,10 +50,10 @@ export async function bootGuest(
     }
     events.onGuest(guest);
   }
-  const agent = await serveControlSocket(claim.vm.controlSocketPath);
-  if (agent !== undefined) {
-    if (signal.aborted) agent.close();
-    else events.onAgent(agent);
+  const control = await serveControlSocket(claim.vm.controlSocketPath, guest?.agent);
+  if (control !== undefined) {
+    if (signal.aborted) control.close();
+    else events.onAgent(control, guest?.agent !== undefined);
   }
   const stop = fireFault(ctx.simDir, config, "guestStop", name);
   if (stop !== undefined) {

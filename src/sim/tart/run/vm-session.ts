@@ -120,9 +120,9 @@ export class VmSession {
     bootGuest(this.#ctx, this.#claim, this.#boot.signal, {
       onAddress: (ip) => this.#updateRecord({ ip }),
       onGuest: (guest) => (this.#guest = guest),
-      onAgent: (server) => {
+      onAgent: (server, agent) => {
         this.#control = server;
-        this.#updateRecord({ agent: true });
+        if (agent) this.#updateRecord({ agent: true });
       },
       onPowerOff: () => this.#powerOff(),
     }).catch((error: unknown) => {

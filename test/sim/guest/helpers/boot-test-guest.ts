@@ -27,6 +27,8 @@ export interface TestGuestOptions {
   readonly vmName?: string;
   /** Reuse an existing TART_HOME-like dir (to boot the same disk twice). */
   readonly baseDir?: string;
+  /** Image settings (simImageSchema) the disk is seeded from. */
+  readonly image?: Record<string, unknown>;
 }
 
 export const USERNAME = "admin";
@@ -42,7 +44,10 @@ export async function bootTestGuest(options: TestGuestOptions = {}): Promise<Tes
   mkdirSync(simDir, { recursive: true });
   if (options.simConfig !== undefined)
     writeFileSync(path.join(simDir, "config.json"), JSON.stringify(options.simConfig));
-  seedGuest(path.join(vmDir, "guest"), simImageSchema.parse({ username: USERNAME, password: PASSWORD }));
+  seedGuest(
+    path.join(vmDir, "guest"),
+    simImageSchema.parse({ ...options.image, username: USERNAME, password: PASSWORD }),
+  );
   const ip = uniqueLoopbackIp();
   const powerOffs: string[] = [];
   const log: string[] = [];

@@ -4,7 +4,9 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { HOMEBREW_EXECUTABLES } from "../../../../src/sim/guest/homebrew-files.js";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
@@ -21,6 +23,7 @@ export interface RunnerProcess {
   readonly child: ChildProcess;
   /** Output so far. */
   stdout(): string;
+  stderr(): string;
   readonly exited: Promise<RunnerExit>;
 }
 
@@ -31,9 +34,17 @@ export function startRunner(
   root: string,
   env: Readonly<Record<string, string>> = {},
 ): RunnerProcess {
+  // The job's steps need Homebrew and a UTF-8 locale, as on a runner started from a login shell.
+  const brewBin = installTestHomebrew(root);
   const child = spawn(process.execPath, ["--import", "tsx", entry, mode, ...args], {
     cwd: repoRoot,
-    env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", USER: "admin", TART_SIM_RUNNER_ROOT: root, ...env },
+    env: {
+      PATH: `${brewBin}:${process.env["PATH"] ?? "/usr/bin:/bin"}`,
+      LANG: "en_US.UTF-8",
+      USER: "admin",
+      TART_SIM_RUNNER_ROOT: root,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -43,7 +54,7 @@ export function startRunner(
   const exited = new Promise<RunnerExit>((resolve) => {
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { child, stdout: () => stdout, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
 /** Runs to completion, killing the runner if it takes longer than `timeoutMs`. */
@@ -61,4 +72,19 @@ export async function runRunner(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The guest's Homebrew stand-ins in `<root>/.test-homebrew/bin` (idempotent); returns that dir. */
+export function installTestHomebrew(root: string): string {
+  const bin = path.join(root, ".test-homebrew", "bin");
+  mkdirSync(bin, { recursive: true });
+  for (const [file, content] of Object.entries(HOMEBREW_EXECUTABLES)) {
+    writeFileSync(path.join(bin, path.basename(file)), content, { mode: 0o755 });
+  }
+  try {
+    symlinkSync(process.execPath, path.join(bin, "node"));
+  } catch {
+    // already there
+  }
+  return bin;
 }

@@ -8,13 +8,15 @@ import { appendFileSync } from "node:fs";
 import type { TartPort, TartRun } from "../../../../src/executor/ports.js";
 import { TartError } from "../../../../src/tart/tart-error.js";
 import type { TartVmInfo } from "../../../../src/tart/tart-list.js";
-import type { RunOptions } from "../../../../src/tart/tart.js";
+import type { RunOptions, TartExecResult } from "../../../../src/tart/tart.js";
 
 interface FakeVm {
   state: "running" | "stopped";
   cpu: number | null;
   memoryMiB: number | null;
   hasRunner: boolean;
+  /** The MAC address in the VM's config.json. */
+  mac: string;
   ip: string | null;
   exit: ((result: { exitCode: number | null; signal: string | null }) => void) | null;
   logFile: string | null;
@@ -77,6 +79,7 @@ export class FakeTart implements TartPort {
       cpu: null,
       memoryMiB: null,
       hasRunner,
+      mac: local?.mac ?? "7e:00:00:00:00:01",
       ip: null,
       exit: null,
       logFile: null,
@@ -173,6 +176,35 @@ export class FakeTart implements TartPort {
     if (vm.state === "running") throw failed("delete", 1, `VM "${name}" is running`);
     this.vms.delete(name);
     await Promise.resolve();
+  }
+
+  async macAddresses(): Promise<Map<string, string>> {
+    await Promise.resolve();
+    return new Map([...this.vms].map(([name, vm]) => [name, vm.mac]));
+  }
+
+  async setMacAddress(name: string, mac: string): Promise<void> {
+    this.#existing("set", name).mac = mac;
+    await Promise.resolve();
+  }
+
+  /** `tart exec`: the fake's guests have no guest agent, so tart cannot reach one. */
+  async exec(name: string, command: readonly string[]): Promise<TartExecResult> {
+    this.calls.push(["exec", name, ...command].join(" "));
+    await Promise.resolve();
+    const running = this.vms.get(name)?.state === "running";
+    return {
+      exitCode: running ? 1 : 2,
+      signal: null,
+      stdout: "",
+      stderr: running
+        ? "Failed to connect to the VM using its control socket: no agent, is the Tart Guest Agent running?\n"
+        : `VM "${name}" is not running\n`,
+      timedOut: false,
+      aborted: false,
+      agentUnreachable: true,
+      spawnError: null,
+    };
   }
 
   async listLocal(options: { signal?: AbortSignal } = {}): Promise<TartVmInfo[]> {

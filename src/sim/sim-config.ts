@@ -91,8 +91,10 @@ export const simConfigSchema = z.object({
       sshPort: z.number().int().min(1).max(65535).default(2222),
       /** DHCP lease time in seconds (stale leases make `tart ip` answer for stopped VMs). */
       leaseSeconds: z.number().int().positive().default(86400),
+      /** Added to the real clock by the simulated DHCP server and `tart ip` (tests let a day pass). */
+      leaseClockOffsetSeconds: z.number().int().default(0),
     })
-    .default({ ipPrefix: "127.77", sshPort: 2222, leaseSeconds: 86400 }),
+    .default({ ipPrefix: "127.77", sshPort: 2222, leaseSeconds: 86400, leaseClockOffsetSeconds: 0 }),
   vmLimit: z
     .object({
       max: z.number().int().nonnegative().default(2),

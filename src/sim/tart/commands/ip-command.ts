@@ -9,7 +9,7 @@ import { TartRuntimeError } from "../cli/errors.js";
 import type { TartContext } from "../context.js";
 import { sleep } from "../io/sleep.js";
 import { probeControlSocket } from "../run/control-socket.js";
-import { leasesUnreadable, resolveLease } from "../state/leases.js";
+import { leaseNow, leasesUnreadable, resolveLease } from "../state/leases.js";
 import { fireExtraFault } from "../state/sim-extras.js";
 import { openLocal } from "../storage/local-storage.js";
 import type { VmDirectory } from "../storage/vm-directory.js";
@@ -75,7 +75,7 @@ async function resolve(
     case "dhcp":
       if (fireExtraFault(ctx.simDir, ctx.extras(), "leasesUnreadable", vm.name) !== undefined)
         throw leasesUnreadable();
-      return resolveLease(ctx.simDir, mac);
+      return resolveLease(ctx.simDir, mac, leaseNow(ctx.config().network.leaseClockOffsetSeconds));
     case "arp": {
       // The host's ARP table learns a guest from its traffic; softnet keeps it out of the table.
       const record = vm.runRecord();

@@ -11,7 +11,7 @@ import type { GuestHandle } from "../../guest/guest-contract.js";
 import type { TartContext } from "../context.js";
 import { sleep } from "../io/sleep.js";
 import { loadStartGuest } from "../registry/guest-modules.js";
-import { assignLease } from "../state/leases.js";
+import { assignLease, leaseNow } from "../state/leases.js";
 import { readImageInfo } from "../storage/image-info.js";
 import type { ClaimedVm } from "./claim-vm.js";
 import { serveControlSocket } from "./control-socket.js";
@@ -74,7 +74,7 @@ function address(ctx: TartContext, claim: ClaimedVm): string | undefined {
     claim.network === "softnet"
       ? Math.min(SOFTNET_LEASE_SECONDS, network.leaseSeconds)
       : network.leaseSeconds;
-  return assignLease(ctx.simDir, network.ipPrefix, mac, seconds);
+  return assignLease(ctx.simDir, network.ipPrefix, mac, seconds, leaseNow(network.leaseClockOffsetSeconds));
 }
 
 async function startGuest(

@@ -1,7 +1,10 @@
 /**
  * `<simDir>/leases.json`, the simulated `/var/db/dhcpd_leases`: `{ [mac]: { ip, expiresAt } }`.
  * Like macOS's bootpd, a MAC keeps its address, leases outlive the VM (so `tart ip` can answer
- * for a stopped VM, tart #172), and a /24 runs out after 253 addresses until leases expire.
+ * for a stopped VM, tart #172), and a /24 runs out after 253 addresses (.2–.254) until leases
+ * expire: with the one-day lease, `--random-mac` on every VM exhausts it after ~253 VMs a day
+ * (tart docs/faq.md), while reused MACs reuse their leases. The clock is the real one plus
+ * `network.leaseClockOffsetSeconds` (leaseNow), so tests can let a day pass.
  */
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -18,6 +21,11 @@ type Leases = Record<string, Lease>;
 
 const FIRST_HOST = 2;
 const LAST_HOST = 254;
+
+/** The DHCP server's notion of now: the real clock plus the simulation's offset. */
+export function leaseNow(offsetSeconds: number, realNow = Date.now()): Date {
+  return new Date(realNow + offsetSeconds * 1000);
+}
 
 /** The malformed-file error of tart's lease parser (`LeasesError.Truncated`). */
 export function leasesUnreadable(): TartFailure {
@@ -57,6 +65,7 @@ export function assignLease(
   prefix: string,
   mac: string,
   leaseSeconds: number,
+  now = new Date(),
 ): string | undefined {
   return withLock(simDir, () => {
     let leases: Leases;
@@ -65,7 +74,6 @@ export function assignLease(
     } catch {
       leases = {}; // bootpd rewrites a file it cannot parse
     }
-    const now = new Date();
     const taken = new Set(
       Object.entries(leases)
         .filter(([owner, lease]) => owner !== mac && new Date(lease.expiresAt) > now)

@@ -307,6 +307,25 @@ describe("gitlab-runner-tart-driver through the GitLab Runner stand-in", { timeo
     expect(leftovers()).toEqual([]);
   });
 
+  it("two jobs run at once and a third waits for a VM slot instead of hitting tart's limit", async () => {
+    const results = await Promise.all(
+      [320, 321, 322].map((id, index) =>
+        world.runJob(
+          job(id, ["echo job $CI_JOB_ID", "sleep 4"], {
+            concurrentId: index,
+            variables: { TART_EXECUTOR_SHELL: "/bin/bash" },
+          }),
+        ),
+      ),
+    );
+    expect(results.map((result) => result.status)).toEqual(["success", "success", "success"]);
+    expect(
+      results.filter((result) => result.log.includes("Waiting for a free VM slot")).length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(results.every((result) => result.prepareAttempts === 1)).toBe(true);
+    expect(leftovers()).toEqual([]);
+  });
+
   it("cleanup sweeps this host's GitLab VMs left by a crashed driver long ago", async () => {
     const { hostname } = await import("node:os");
     const { gitlabVmName } = await import("../../../src/gitlab/gitlab-vm-name.js");

@@ -101,6 +101,15 @@ addOpsCommands(program, {
   },
 });
 
-addScaleSetCommands(program);
-
-await runProgram(program, "tart-executor");
+// `tart-executor gitlab <stage> …`: the GitLab Runner custom executor driver (src/gitlab/).
+if (process.argv[2] === "gitlab") {
+  const { runGitlabDriverCli } = await import("../gitlab/driver-main.js");
+  await runGitlabDriverCli(process.argv.slice(3), "tart-executor gitlab");
+} else {
+  addScaleSetCommands(program);
+  program.addHelpText(
+    "after",
+    "\nGitLab Runner custom executor driver: tart-executor gitlab <config|prepare|run|cleanup> --help",
+  );
+  await runProgram(program, "tart-executor");
+}

@@ -10,6 +10,7 @@ import type { GitHubClient } from "../github/github-client.js";
 import type { Tart } from "../tart/tart.js";
 import type { Ledger } from "./model.js";
 import { isOwnVmName } from "../shared/vm-name.js";
+import { isStaleGitlabVmName } from "../gitlab/gitlab-vm-name.js";
 
 export interface SweepResult {
   readonly leakedVms: number;
@@ -25,11 +26,23 @@ export async function sweep(deps: {
   hasTask: (vm: string) => boolean;
   removeAdopted: (vm: string) => void;
   log: Logger;
+  now?: () => number;
 }): Promise<SweepResult> {
   let leakedVms = 0;
   let stoppedAdopted = 0;
   let orphanRunners = 0;
-  const local = (await deps.tart.listLocal()).filter((vm) => isOwnVmName(vm.name, deps.hostname));
+  const listed = await deps.tart.listLocal();
+  // GitLab driver (src/gitlab/) on the same Mac: its VMs past the maximum age were left by a crashed driver.
+  for (const vm of listed.filter((entry) =>
+    isStaleGitlabVmName(entry.name, deps.hostname, (deps.now ?? Date.now)()),
+  )) {
+    await deps.tart.stop(vm.name, { timeoutSeconds: 10 }).catch(() => undefined);
+    await deps.tart.delete(vm.name).then(
+      () => (leakedVms += 1),
+      () => undefined,
+    );
+  }
+  const local = listed.filter((vm) => isOwnVmName(vm.name, deps.hostname));
   for (const vm of local) {
     const known = deps.ledger().vms.get(vm.name);
     if (known === undefined) {

@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+import "../dist/gitlab/gitlab-runner-tart-driver.js";

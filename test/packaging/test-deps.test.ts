@@ -35,7 +35,7 @@ function standIns(scripts: Record<string, string>): { bin: string; calls: () => 
 }
 
 function run(bin: string): { status: number | null; stderr: string } {
-  // PATH has only the stand-ins: ruby (and any sshd on PATH) is missing.
+  // PATH has only the stand-ins: ruby, zsh (and any sshd on PATH) are missing.
   const result = spawnSync("/bin/bash", [path.join(ROOT, "scripts/test-deps")], {
     env: { PATH: bin },
     encoding: "utf8",
@@ -52,6 +52,7 @@ describe("scripts/test-deps", () => {
     const wanted = calls().filter((call) => call.startsWith("apt-get install"));
     expect(wanted).toHaveLength(1);
     expect(wanted[0]).toContain("ruby");
+    expect(wanted[0]).toContain("zsh");
     expect(calls()).toContain("apt-get update -qq");
     expect(calls().filter((call) => call.startsWith("sudo apt-get"))).toHaveLength(2);
   });

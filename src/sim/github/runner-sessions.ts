@@ -80,7 +80,7 @@ export class RunnerSessions {
   }
 
   async #watch(runner: Runner, session: Session): Promise<void> {
-    const { clock, registry, router, sessionTimeoutMs, jitIdleTimeoutMs } = this.#deps;
+    const { clock, changes, registry, router, sessionTimeoutMs, jitIdleTimeoutMs, tasks } = this.#deps;
     for (;;) {
       if (runner.session !== session || registry.get(runner.id) !== runner) return;
       const now = clock.now();
@@ -96,7 +96,13 @@ export class RunnerSessions {
         if (idleFor >= jitIdleTimeoutMs) return router.removeRunner(runner, `idle JIT runner expired`);
         waits.push(jitIdleTimeoutMs - idleFor);
       }
-      if (!(await sleepUnlessAborted(clock, Math.min(...waits), this.#deps.tasks.signal))) return;
+      // Woken by any change as well (the session closed, the runner removed), so a watcher ends
+      // with its session instead of holding a listener on the task group's signal until its timer.
+      const woke = new AbortController();
+      const stop = AbortSignal.any([woke.signal, tasks.signal]);
+      await Promise.race([changes.next(stop), sleepUnlessAborted(clock, Math.min(...waits), stop)]);
+      woke.abort();
+      if (tasks.signal.aborted) return;
     }
   }
 }

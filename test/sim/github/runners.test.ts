@@ -187,3 +187,25 @@ describe("permissions", () => {
     expect(write.headers.get("x-accepted-github-permissions")).toBe("organization_self_hosted_runners=write");
   });
 });
+
+describe("listener sessions", () => {
+  test("a closed session's watcher ends with it: many runners coming and going leak no abort listeners", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      if (warning.name === "MaxListenersExceededWarning") warnings.push(warning.message);
+    };
+    process.on("warning", onWarning);
+    try {
+      for (let n = 0; n < 15; n += 1) {
+        const result = await jit(`vm-session-${n}`);
+        const client = TestRunner.fromJit((result.body as { encoded_jit_config: string }).encoded_jit_config);
+        expect((await client.connect()).status).toBe(201);
+        expect((await client.disconnect()).status).toBe(204);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+});

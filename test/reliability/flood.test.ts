@@ -95,6 +95,8 @@ scenario(
     /** GitHub's queue: jobs no runner has taken yet (all exist from the start). */
     const available = new Set<number>(Array.from({ length: matchingJobs }, (_, i) => 1_000 + i));
     const completed = new Set<number>();
+    /** Jobs whose completed delivery (and any duplicate of it it planned) has been sent. */
+    const completedSent = new Set<number>();
     const laterDuplicates: Delivery[] = [];
     const sentSoFar: Delivery[] = [];
 
@@ -180,6 +182,7 @@ scenario(
         // … and the end of the job.
         completed.add(jobId);
         await postWithMaybeDuplicate(delivery("completed", jobId, MATCHING, request.name), 0.2);
+        completedSent.add(jobId);
       } finally {
         running -= 1;
       }
@@ -222,7 +225,8 @@ scenario(
           await post(item);
           continue;
         }
-        if (completed.size === matchingJobs) return;
+        // Not before the last runner's own deliveries are out: the top-up below counts on them.
+        if (completedSent.size === matchingJobs) return;
         await sleep(5);
       }
     };

@@ -9,9 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import ssh2 from "ssh2";
+import { generateParsableEd25519Key } from "../../src/sim/guest/parsable-ed25519-key.js";
 
-const { utils } = ssh2;
 const SSHD = "/usr/sbin/sshd";
 
 export interface SshdOptions {
@@ -40,8 +39,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<RunningSshd>
   const dir = mkdtempSync(join(tmpdir(), "tart-executor-sshd-"));
   const home = join(dir, "home");
   mkdirSync(home);
-  const hostKey = utils.generateKeyPairSync("ed25519");
-  const clientKey = utils.generateKeyPairSync("ed25519");
+  // ssh2 writes about one ed25519 key in 250–400 that it cannot read back: keep ones that parse.
+  const hostKey = generateParsableEd25519Key();
+  const clientKey = generateParsableEd25519Key();
   writeFileSync(join(dir, "host_ed25519"), hostKey.private, { mode: 0o600 });
   const authorized = [
     clientKey.public,

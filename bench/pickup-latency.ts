@@ -34,6 +34,7 @@ import {
   startSimWorld,
 } from "../src/sim/world/sim-world.js";
 import { flagNumber, machineLine, ms, signed, sleep, summarize, table } from "./support/stats.js";
+import { seeded } from "../test/helpers/seeded-random.js";
 
 const { values } = parseArgs({
   options: {
@@ -55,18 +56,6 @@ const LABELS = ["tartelet", IMAGE_WITH_RUNNER];
 const COLD_LABELS = [...LABELS, "cpu:6"];
 
 const say = (line = ""): void => void process.stdout.write(`${line}\n`);
-
-/** A small seeded generator (mulberry32), so a run can be repeated. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const logLines: string[] = [];
 const log = createLogger({

@@ -23,6 +23,7 @@ import { deliveryHeaders, workflowJobPayload, type JobAction } from "../helpers/
 import { flushTotals, scenario } from "../helpers/rel-totals.js";
 import { sleep, waitFor } from "../helpers/e2e-world.js";
 import { MATCHING } from "../helpers/rel-world.js";
+import { seeded } from "../helpers/seeded-random.js";
 
 const FULL = process.env["RELIABILITY_FULL"] === "1";
 const DELIVERIES = Number(process.env["RELIABILITY_FLOOD"] ?? (FULL ? 10_000 : 2_000));
@@ -50,18 +51,6 @@ function shuffle<T>(items: T[], random: () => number): T[] {
     [items[i], items[j]] = [items[j] as T, items[i] as T];
   }
   return items;
-}
-
-/** A small seeded PRNG (mulberry32), so a failing flood can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function gcNow(): void {

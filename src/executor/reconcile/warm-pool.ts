@@ -124,9 +124,7 @@ export function evictions(
   jobActions: readonly Action[],
 ): Action[] {
   if (!ctx.capacity.accepting) return [];
-  const handled = new Set(
-    jobActions.flatMap((a) => (a.type === "start-vm" ? [a.forJob] : a.type === "give-up-job" ? [a.job] : [])),
-  );
+  const handled = handledJobs(jobActions);
   let projected = sum(
     [...ctx.ledger.vms.values()]
       .filter((vm) => vm.phase !== "tearing-down" && decided.get(vm.name)?.type !== "teardown-vm")
@@ -166,9 +164,7 @@ export function refills(
   jobActions: readonly Action[],
 ): Action[] {
   if (!ctx.capacity.accepting) return [];
-  const handled = new Set(
-    jobActions.flatMap((a) => (a.type === "start-vm" ? [a.forJob] : a.type === "give-up-job" ? [a.job] : [])),
-  );
+  const handled = handledJobs(jobActions);
   if (queuedJobs(ctx.ledger).some((job) => !covered.has(job.key) && !handled.has(job.key))) return [];
   let used = usage(ctx.ledger);
   for (const action of jobActions) if (action.type === "start-vm") used = withSpec(used, action.spec);
@@ -205,4 +201,11 @@ function without(used: Usage, spec: VmSpec | undefined): Usage {
 
 function teardown(vm: VmRecord, reason: string): Action {
   return { type: "teardown-vm", vm: vm.name, reason, failure: false };
+}
+
+/** Jobs this pass already acts on: started or given up. */
+function handledJobs(jobActions: readonly Action[]): Set<string> {
+  return new Set(
+    jobActions.flatMap((a) => (a.type === "start-vm" ? [a.forJob] : a.type === "give-up-job" ? [a.job] : [])),
+  );
 }
